@@ -1,0 +1,132 @@
+"""The command line: wires load → validate → render → write; nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .load import claim_files
+from .problems import Problem, report
+from .rules import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _paths(args: argparse.Namespace) -> tuple[Path, Path, Path]:
+    root = Path(args.root).resolve()
+    return root, root / "claims", root / "docs"
+
+
+def _in_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    print(report(problems, github=_in_github_actions()), file=sys.stderr)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    root, claims_dir, _ = _paths(args)
+    wanted = [Path(f).resolve() for f in args.files]
+    missing = [str(f) for f in wanted if not f.is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    # Check the named files in the context of every claim (related ids, duplicates),
+    # but report only on the named files.
+    everything = sorted({*claim_files(claims_dir), *wanted})
+    items, problems = validate(everything, root=root)
+    if wanted:
+        shown = {i.display for i in items if i.path.resolve() in wanted}
+        problems = [p for p in problems if p.file in shown]
+    checked = len(wanted) if wanted else len(items)
+    if problems:
+        _print_problems(problems)
+        return 1
+    print(f"{checked} claim file{'s' if checked != 1 else ''} valid.")
+    return 0
+
+
+def generate(root: Path) -> tuple[int, str]:
+    """Validate every claim and, only if all are valid, write the pages. Returns (status, message)."""
+    from .render import render_site
+    from .siteconfig import read_config
+    from .write import write_outputs
+
+    items, problems = validate(claim_files(root / "claims"), root=root)
+    if problems:
+        _print_problems(problems)
+        return 1, "Nothing was written: fix the problems above and run again."
+    claims = [i.claim for i in items if i.claim is not None]
+    outputs = render_site(claims, read_config(root / "mkdocs.yml"))
+    result = write_outputs(outputs, root / "docs")
+    return 0, f"{len(claims)} claims → docs/: {result.summary()}."
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    root, _, _ = _paths(args)
+    status, message = generate(root)
+    print(message, file=sys.stderr if status else sys.stdout)
+    return status
+
+
+def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in claim_files(folder) if p.exists())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Generate, start `mkdocs serve`, and regenerate whenever a claim file changes."""
+    root, claims_dir, _ = _paths(args)
+    generate(root)
+    mkdocs = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr]
+    server = subprocess.Popen(mkdocs, cwd=root)
+    seen = _signature(claims_dir)
+    print(f"Watching {claims_dir.relative_to(root)}/ for changes; Ctrl+C stops.", flush=True)
+    try:
+        while server.poll() is None:
+            time.sleep(args.interval)
+            now = _signature(claims_dir)
+            if now != seen:
+                seen = now
+                status, message = generate(root)
+                print(message, file=sys.stderr if status else sys.stdout, flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.terminate()
+        server.wait()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="claims.py", description="Validate claim files and generate the fact-check site's pages.")
+    parser.add_argument("--root", default=str(ROOT), help="project folder (default: this repository)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check claim files; all of claims/ when no file is named")
+    p.add_argument("files", nargs="*", help="claim files to check (checked against all claims)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("generate", help="validate, then write the Markdown pages into docs/")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("serve", help="live preview that regenerates pages when a claim changes")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between checks for changed claims")
+    p.set_defaults(func=cmd_serve)
+
+    from . import newclaim, schema, statusdiff
+
+    newclaim.add_parser(sub)
+    schema.add_parser(sub)
+    statusdiff.add_parser(sub)
+
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,45 @@
+"""Errors as values: every problem has a file, a line, a field and a hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """``file:line: field: message`` and, indented below, what to do."""
+        where = f"{self.file}:{self.line}: {self.field or '(file)'}: {self.message}"
+        return f"{where}\n    hint: {self.hint}" if self.hint else where
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command that annotates the line in the pull request diff."""
+        title = f"{self.field or 'claim file'}"
+        body = f"{self.message}" + (f" Hint: {self.hint}" if self.hint else "")
+        return f"::error file={_prop(self.file)},line={self.line},title={_prop(title)}::{_data(body)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def report(problems: list[Problem], github: bool = False) -> str:
+    """All problems, sorted by file and line, with a closing count."""
+    ordered = sorted(problems)
+    lines = [p.format() for p in ordered]
+    if github:
+        lines += [p.github() for p in ordered]
+    files = len({p.file for p in ordered})
+    noun = "problem" if len(ordered) == 1 else "problems"
+    lines.append(f"{len(ordered)} {noun} in {files} file{'s' if files != 1 else ''}.")
+    return "\n".join(lines)

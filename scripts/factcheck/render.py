@@ -1,0 +1,165 @@
+"""Stage 3: render validated claims into Markdown pages (and data files).
+
+Every page comes from a template file in ``templates/``; this module only
+prepares what the templates need. Output is deterministic: the same claims
+and config give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import model
+from .model import STATUS, Claim
+from .sanitize import markdown_html, md_inline, safe_url
+from .siteconfig import SiteConfig
+
+TEMPLATES = Path(__file__).parent / "templates"
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+def human_date(value: str) -> str:
+    """'2024-09-13' -> '13 September 2024'; '2024-09' -> 'September 2024'; '2024' -> '2024'."""
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "unnamed"
+
+
+def page_url(path: str) -> str:
+    """The URL MkDocs gives a page (use_directory_urls): 'claims/x.md' -> 'claims/x/'."""
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    count: int
+    paths: Sequence[str]
+    first_item: int
+    last_item: int
+    total: int
+
+    @property
+    def prev(self) -> str | None:
+        return self.paths[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.paths[self.number] if self.number < self.count else None
+
+
+def page_paths(base: str, count: int) -> list[str]:
+    """'browse/timeline.md' -> ['browse/timeline.md', 'browse/timeline-2.md', ...]"""
+    stem = base[: -len(".md")]
+    return [base] + [f"{stem}-{n}.md" for n in range(2, count + 1)]
+
+
+def claim_path(claim: Claim) -> str:
+    return f"claims/{claim.id}.md"
+
+
+class Renderer:
+    def __init__(self, claims: list[Claim], config: SiteConfig) -> None:
+        self.claims = sorted(claims, key=lambda c: c.id)
+        self.by_id = {c.id: c for c in self.claims}
+        self.config = config
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,  # we write Markdown; each value is escaped for its context by a filter
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            md=md_inline,
+            e=lambda s: html.escape(str(s), quote=True),
+            url=lambda u: html.escape(safe_url(u), quote=True),
+            markdown=markdown_html,
+            human_date=human_date,
+            slug=slugify,
+            tojson=lambda v: json.dumps(v, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+        )
+        self.env.globals.update(
+            statuses=STATUS.choices,
+            model=model,
+            config=config,
+            claim_path=claim_path,
+            human_date=human_date,
+        )
+        self.outputs: dict[str, str | bytes] = {}
+
+    # -- helpers used by the page builders ---------------------------------
+
+    def page(self, path: str, template: str, **context: Any) -> None:
+        here = posixpath.dirname(path)
+
+        def link(target: str) -> str:
+            return posixpath.relpath(target, here or ".")
+
+        self.outputs[path] = self.env.get_template(template).render(link=link, here=path, **context)
+
+    def paginated(self, base: str, template: str, items: Sequence[Any], **context: Any) -> None:
+        size = self.config.page_size
+        count = max(1, -(-len(items) // size))
+        paths = page_paths(base, count)
+        for number, path in enumerate(paths, start=1):
+            chunk = items[(number - 1) * size : number * size]
+            pager = Pager(number, count, paths, (number - 1) * size + 1, (number - 1) * size + len(chunk), len(items))
+            self.page(path, template, items=chunk, pager=pager, **context)
+
+    # -- the site ----------------------------------------------------------
+
+    def render(self) -> dict[str, str | bytes]:
+        for claim in self.claims:
+            self.page(claim_path(claim), "claim.md.j2", claim=claim, related=[self.by_id[r] for r in claim.related if r in self.by_id])
+        newest = sorted(self.claims, key=lambda c: (c.last_updated, c.id), reverse=True)
+        counts = {choice.value: sum(c.status == choice.value for c in self.claims) for choice in STATUS.choices}
+        self.page("index.md", "home.md.j2", newest=newest[:10], counts=counts, total=len(self.claims))
+        by_date = sorted(self.claims, key=lambda c: (c.date, c.id), reverse=True)
+        self.paginated("claims/index.md", "claims-list.md.j2", by_date)
+        self.page("methodology.md", "methodology.md.j2", fields=_field_table())
+        self.page("about.md", "about.md.j2")
+        return self.outputs
+
+
+def _field_table() -> list[tuple[str, str, bool]]:
+    """(dotted name, doc, required) for every field of the model, for the methodology page."""
+    from .convert import is_required, model_fields
+
+    rows: list[tuple[str, str, bool]] = []
+
+    def walk(cls: type, prefix: str) -> None:
+        for f, ftype in model_fields(cls):
+            name = prefix + f.name
+            rows.append((name, f.metadata["doc"], is_required(f)))
+            inner = ftype.item.base if ftype.item else ftype.base
+            if isinstance(inner, type) and hasattr(inner, "__dataclass_fields__"):
+                walk(inner, name + ("[]." if ftype.item else "."))
+
+    walk(Claim, "")
+    return rows
+
+
+def render_site(claims: list[Claim], config: SiteConfig) -> dict[str, str | bytes]:
+    return Renderer(claims, config).render()

@@ -1,0 +1,192 @@
+"""Stage 2: the consistency rules a fact-checker would want.
+
+Shape and types are checked while loading (``convert.py``); the rules here
+look at a whole claim, and at all claims together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .load import Loaded, load_file
+from .model import NOT_ESTABLISHED, STATUS, Claim
+from .problems import Problem
+
+Rule = Callable[[Loaded, Claim], Iterator[Problem]]
+RULES: list[Rule] = []
+
+
+def rule(func: Rule) -> Rule:
+    RULES.append(func)
+    return func
+
+
+@rule
+def id_matches_file_name(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    if claim.id != item.path.stem:
+        yield item.problem(
+            ("id",),
+            f"id `{claim.id}` differs from the file name `{item.path.name}`",
+            f"Rename the file to {claim.id}.yaml, or set `id: {item.path.stem}`.",
+        )
+
+
+@rule
+def evidence_backs_the_rating(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    status = claim.status
+    if status == NOT_ESTABLISHED:
+        return
+    rule_text = STATUS.get(status).rule  # type: ignore[union-attr]
+    hint = f"A `{status}` rating needs {rule_text}. Add evidence, or rate it `{NOT_ESTABLISHED}`."
+    origins = claim.origins()
+    if len(origins) < 2:
+        yield item.problem(("status",), f"`{status}` rests on {_count(len(origins), 'independent origin')}", hint)
+    needs = {
+        "confirmed": [("supports", 2)],
+        "supported": [("supports", 1)],
+        "disputed": [("supports", 1), ("contradicts", 1)],
+        "misleading": [("contradicts", 1)],
+        "false": [("contradicts", 1)],
+    }[status]
+    for stance, minimum in needs:
+        have = len(claim.origins(stance))
+        if have < minimum:
+            yield item.problem(("status",), f"`{status}` needs {minimum} independent origin(s) that {stance[:-1]}, found {have}", hint)
+
+
+@rule
+def dates_are_in_order(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    if claim.source.date and _before(claim.source.date, claim.date):
+        yield item.problem(
+            ("date",),
+            f"the claim is dated {claim.date}, after its source was published ({claim.source.date})",
+            "`date` is when the claimant made the claim; it cannot be later than the source.",
+        )
+    if _before(claim.reviewed, claim.date):
+        yield item.problem(("reviewed",), f"reviewed {claim.reviewed}, before the claim was made ({claim.date})", "Check both dates.")
+    if claim.published and claim.published > claim.reviewed:
+        yield item.problem(
+            ("published",),
+            f"published {claim.published}, after the last review ({claim.reviewed})",
+            "`reviewed` is the latest review; it cannot precede first publication.",
+        )
+    for i, ev in enumerate(claim.corroboration):
+        if ev.date and _before(ev.accessed, ev.date):
+            yield item.problem(
+                ("corroboration", i, "accessed"), f"accessed {ev.accessed}, before the item was published ({ev.date})", "Check both dates."
+            )
+
+
+@rule
+def evidence_is_not_listed_twice(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    first: dict[str, int] = {}
+    for i, ev in enumerate(claim.corroboration):
+        key = ev.url.rstrip("/")
+        if key in first:
+            yield item.problem(
+                ("corroboration", i, "url"), f"the same address is already item {first[key]}", "List each piece of evidence once."
+            )
+        first.setdefault(key, i)
+
+
+@rule
+def tags_and_related_are_unique(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    for name in ("tags", "related"):
+        values: tuple[str, ...] = getattr(claim, name)
+        for value, count in Counter(values).items():
+            if count > 1:
+                yield item.problem((name, values.index(value)), f"`{value}` is listed {count} times", "List it once.")
+    if claim.id in claim.related:
+        yield item.problem(("related", claim.related.index(claim.id)), "a claim cannot be related to itself", "Remove its own id.")
+
+
+@rule
+def history_tells_the_rating_story(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    dates = [h.date for h in claim.history]
+    for i in range(1, len(dates)):
+        if dates[i] < dates[i - 1]:
+            yield item.problem(("history", i, "date"), "history entries must be oldest first", "Order the entries by date.")
+    for i, entry in enumerate(claim.history):
+        if (entry.kind == "status") != (entry.status is not None):
+            yield item.problem(
+                ("history", i, "status"),
+                "a `status` entry needs the new `status`; other kinds must not have one",
+                "Use kind: status with status: <new rating> for a rating change.",
+            )
+        if entry.date > claim.reviewed:
+            yield item.problem(
+                ("history", i, "date"),
+                f"dated {entry.date}, after the last review ({claim.reviewed})",
+                "Set `reviewed` to the date of the latest change.",
+            )
+    changes = [(i, h) for i, h in enumerate(claim.history) if h.kind == "status"]
+    if changes and changes[-1][1].status != claim.status:
+        i, last = changes[-1]
+        yield item.problem(
+            ("status",),
+            f"the latest rating change in `history` is to `{last.status}`, but `status` is `{claim.status}`",
+            "Record every rating change in `history` with its reason.",
+        )
+
+
+def check_all(items: list[Loaded]) -> list[Problem]:
+    """Rules that need every claim: unique ids, related ids exist, no duplicated claims."""
+    problems: list[Problem] = []
+    claims = [i for i in items if i.claim]
+    by_id: dict[str, Loaded] = {}
+    by_text: dict[str, Loaded] = {}
+    for item in claims:
+        claim = item.claim
+        assert claim is not None
+        if claim.id in by_id:
+            problems.append(
+                item.problem(("id",), f"id `{claim.id}` is already used by {by_id[claim.id].display}", "Give each claim its own id.")
+            )
+        by_id.setdefault(claim.id, item)
+        text = re.sub(r"\W+", " ", claim.claim.casefold()).strip()
+        if text in by_text:
+            problems.append(
+                item.problem(
+                    ("claim",),
+                    f"the same claim is already checked in {by_text[text].display}",
+                    "Update that claim instead of adding a copy.",
+                )
+            )
+        by_text.setdefault(text, item)
+    known = {i.path.stem for i in items} | set(by_id)
+    for item in claims:
+        assert item.claim is not None
+        for j, other in enumerate(item.claim.related):
+            if other not in known:
+                problems.append(item.problem(("related", j), f"no claim has the id `{other}`", "Use the id of an existing claim file."))
+    return problems
+
+
+def validate(paths: list[Path], today: dt.date | None = None, root: Path | None = None) -> tuple[list[Loaded], list[Problem]]:
+    """Load and check the claim files; return the loaded files and every problem found."""
+    today = today or dt.date.today()
+    items: list[Loaded] = []
+    problems: list[Problem] = []
+    for path in paths:
+        item, found = load_file(path, today, root)
+        items.append(item)
+        problems += found
+        if item.claim is not None:
+            for check in RULES:
+                problems += check(item, item.claim)
+    problems += check_all(items)
+    return items, sorted(set(problems))
+
+
+def _before(a: str, b: str) -> bool:
+    """Whether partial date ``a`` is certainly before ``b`` (compared at their common precision)."""
+    n = min(len(a), len(b))
+    return a[:n] < b[:n]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

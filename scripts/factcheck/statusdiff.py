@@ -1,0 +1,96 @@
+"""`diff --base REF`: what a change does to ratings and evidence, as Markdown.
+
+Written for a pull request's job summary: for each claim file added, removed
+or changed since REF, the id, old → new status, and the evidence items added
+and removed (by address). Reads raw YAML, so it works even on a claim that
+does not validate yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .load import claim_files
+from .sanitize import md_inline
+from .yamlread import read
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    status: str
+    evidence: tuple[str, ...]  # addresses
+
+
+def _snapshot(text: str) -> Snapshot:
+    data = read(text).data
+    if not isinstance(data, dict):
+        return Snapshot("(unreadable)", ())
+    items = data.get("corroboration") or []
+    urls = tuple(str(i.get("url")) for i in items if isinstance(i, dict) and i.get("url"))
+    return Snapshot(str(data.get("status", "(none)")), urls)
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+def snapshots_at(root: Path, ref: str) -> dict[str, Snapshot]:
+    names = _git(root, "ls-tree", "--name-only", ref, "claims/").split()
+    return {Path(n).stem: _snapshot(_git(root, "show", f"{ref}:{n}")) for n in names if n.endswith(".yaml")}
+
+
+def snapshots_now(root: Path) -> dict[str, Snapshot]:
+    return {p.stem: _snapshot(p.read_text(encoding="utf-8")) for p in claim_files(root / "claims")}
+
+
+def diff_markdown(before: dict[str, Snapshot], after: dict[str, Snapshot], base: str) -> str:
+    rows = []
+    for cid in sorted(before.keys() | after.keys()):
+        old, new = before.get(cid), after.get(cid)
+        if old == new:
+            continue
+        old_status = old.status if old else "(new claim)"
+        new_status = new.status if new else "(removed)"
+        added = sorted(set(new.evidence if new else ()) - set(old.evidence if old else ()))
+        removed = sorted(set(old.evidence if old else ()) - set(new.evidence if new else ()))
+        status = f"**{old_status} → {new_status}**" if old_status != new_status else f"{new_status} (unchanged)"
+        rows.append((cid, status, added, removed))
+    lines = [f"### Claim changes since `{md_inline(base)}`", ""]
+    if not rows:
+        return "\n".join([*lines, "No claim file changed.", ""])
+    changed = sum("→" in r[1] for r in rows)
+    lines += [
+        f"{len(rows)} claim file(s) changed; {changed} rating change(s).",
+        "",
+        "| Claim | Status | Evidence added | Evidence removed |",
+        "| --- | --- | --- | --- |",
+    ]
+    for cid, status, added, removed in rows:
+        lines.append(f"| `{cid}` | {status} | {_urls(added)} | {_urls(removed)} |")
+    return "\n".join([*lines, ""])
+
+
+def _urls(urls: list[str]) -> str:
+    return "<br>".join(f"`{u.replace('`', '')}`" for u in urls) if urls else "—"
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    try:
+        before = snapshots_at(root, args.base)
+    except subprocess.CalledProcessError as exc:
+        print(f"error: cannot read claims at `{args.base}`: {exc.stderr.strip()}", file=sys.stderr)
+        return 2
+    print(diff_markdown(before, snapshots_now(root), args.base))
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("diff", help="Markdown summary of rating and evidence changes since a git ref")
+    p.add_argument("--base", required=True, help="git ref to compare with, e.g. origin/main")
+    p.set_defaults(func=cmd_diff)

@@ -1,0 +1,151 @@
+"""Read one YAML document safely, keeping the line of every value.
+
+PyYAML alone would hide a contributor's mistakes: duplicate keys silently
+overwrite each other, ``no``/``yes``/``off`` become booleans, ``2024-01-02``
+becomes a date object. So we compose the node tree with the safe (C, when
+available) loader and convert it ourselves:
+
+- duplicate keys and anchors/aliases are reported as problems;
+- timestamps stay the exact text written (the model checks dates itself);
+- every scalar remembers its raw text, so a YAML 1.1 boolean can be named
+  in the error ("`no` was read as false");
+- every value remembers its line, so problems point at ``file:line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PathKey = tuple[str | int, ...]
+
+_STR_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+
+
+@dataclass
+class Document:
+    """A parsed YAML document plus where each value stood."""
+
+    data: Any = None
+    lines: dict[PathKey, int] = field(default_factory=dict)  # value lines
+    key_lines: dict[PathKey, int] = field(default_factory=dict)  # lines of mapping keys
+    raw: dict[PathKey, str] = field(default_factory=dict)  # text of plain (unquoted) scalars
+    errors: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, field, message, hint
+
+    def line(self, path: PathKey) -> int:
+        """Line of the value at ``path``, or of its nearest enclosing value."""
+        while path:
+            if path in self.key_lines:
+                return self.key_lines[path]
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def dotted(path: PathKey) -> str:
+    """('corroboration', 2, 'url') -> 'corroboration[2].url'"""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def read(text: str) -> Document:
+    doc = Document()
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = exc.problem or str(exc)
+        doc.errors.append((line, "", f"not valid YAML: {message}", _syntax_hint(message)))
+        return doc
+    except yaml.YAMLError as exc:
+        doc.errors.append((1, "", f"not valid YAML: {exc}", "Check the indentation and quotes."))
+        return doc
+    finally:
+        loader.dispose()
+    if node is None:
+        doc.errors.append((1, "", "the file is empty", "Start from `make new` or copy an existing claim."))
+        return doc
+    doc.lines[()] = node.start_mark.line + 1
+    doc.data = _Converter(loader, doc).convert(node, ())
+    return doc
+
+
+def _syntax_hint(message: str) -> str:
+    if "tab" in message:
+        return "Indent with spaces, not tabs."
+    if "mapping values are not allowed" in message:
+        return "A text containing ': ' must be quoted, or written as a block with `>-`."
+    return "Check indentation (spaces, two per level) and that quotes are closed."
+
+
+class _Converter:
+    def __init__(self, loader: Any, doc: Document) -> None:
+        self.loader = loader
+        self.doc = doc
+        self.seen: set[int] = set()
+
+    def convert(self, node: yaml.Node, path: PathKey) -> Any:
+        line = node.start_mark.line + 1
+        self.doc.lines.setdefault(path, line)
+        if id(node) in self.seen:
+            self.doc.errors.append(
+                (line, dotted(path), "anchors and aliases (&name, *name) are not allowed in claim files", "Write the value out in full.")
+            )
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.doc.errors.append(
+                    (key_line, dotted(path), "a key must be a plain name", "Remove the brackets or braces around the key.")
+                )
+                continue
+            key = key_node.value
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.doc.errors.append(
+                    (key_line, dotted(path), "merge keys (<<) are not allowed in claim files", "Write the fields out in full.")
+                )
+                continue
+            if key in first_line:
+                self.doc.errors.append(
+                    (
+                        key_line,
+                        dotted((*path, key)),
+                        f"duplicate key; `{key}` is already set on line {first_line[key]}",
+                        "Keep one of the two; YAML would silently keep only the last.",
+                    )
+                )
+                continue
+            first_line[key] = key_line
+            self.doc.key_lines[(*path, key)] = key_line
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        if node.style is None:  # plain, unquoted: remember what was written
+            self.doc.raw[path] = node.value
+        if node.tag in _STR_TAGS:
+            return node.value
+        try:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError as exc:
+            self.doc.errors.append((node.start_mark.line + 1, dotted(path), f"cannot read this value: {exc}", "Put the value in quotes."))
+            return None
