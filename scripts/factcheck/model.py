@@ -170,6 +170,14 @@ CREDIBILITY = OneOf(
     ),
 )
 
+CLAIMANT_TYPE = OneOf(
+    "type",
+    (
+        Choice("person", "Person", "A named individual."),
+        Choice("organisation", "Organisation", "A government body, company, news outlet or other organisation."),
+    ),
+)
+
 HISTORY_KIND = OneOf(
     "kind",
     (
@@ -184,6 +192,7 @@ Stance = Annotated[str, STANCE]
 Reliability = Annotated[str, RELIABILITY]
 Credibility = Annotated[int, CREDIBILITY]
 HistoryKind = Annotated[str, HISTORY_KIND]
+ClaimantType = Annotated[str, CLAIMANT_TYPE]
 
 NOT_ESTABLISHED = "unverified"
 
@@ -204,6 +213,7 @@ class Claimant:
     role: Line | None = field(
         default=None, metadata=doc("Their role and organisation where known, e.g. 'spokesman, US National Security Council'.")
     )
+    type: ClaimantType = field(default="person", metadata=doc("person or organisation (schema.org Person / Organization)."))
     url: Url | None = field(
         default=None,
         metadata=doc("An address that identifies the claimant (official page or encyclopaedia entry); published as schema.org sameAs."),

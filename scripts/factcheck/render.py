@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from . import model
+from . import model, structured
 from .model import STATUS, Claim
 from .sanitize import markdown_html, md_inline, safe_url
 from .siteconfig import SiteConfig
@@ -131,16 +131,105 @@ class Renderer:
     # -- the site ----------------------------------------------------------
 
     def render(self) -> dict[str, str | bytes]:
-        for claim in self.claims:
-            self.page(claim_path(claim), "claim.md.j2", claim=claim, related=[self.by_id[r] for r in claim.related if r in self.by_id])
-        newest = sorted(self.claims, key=lambda c: (c.last_updated, c.id), reverse=True)
-        counts = {choice.value: sum(c.status == choice.value for c in self.claims) for choice in STATUS.choices}
-        self.page("index.md", "home.md.j2", newest=newest[:10], counts=counts, total=len(self.claims))
-        by_date = sorted(self.claims, key=lambda c: (c.date, c.id), reverse=True)
-        self.paginated("claims/index.md", "claims-list.md.j2", by_date)
+        claims, config = self.claims, self.config
+        for claim in claims:
+            self.page(
+                claim_path(claim),
+                "claim.md.j2",
+                claim=claim,
+                claimreview=structured.script_json(structured.claim_review(claim, config)),
+                claimant_path=claimant_path(claim.claimant.name),
+                related=[self.by_id[r] for r in claim.related if r in self.by_id],
+            )
+        newest = sorted(claims, key=lambda c: (c.last_updated, c.id), reverse=True)
+        counts = {choice.value: sum(c.status == choice.value for c in claims) for choice in STATUS.choices}
+        self.page("index.md", "home.md.j2", newest=newest[:10], counts=counts, total=len(claims))
+        by_date = sorted(claims, key=lambda c: (c.date, c.id), reverse=True)
+        self.paginated(
+            "claims/index.md",
+            "list.md.j2",
+            by_date,
+            title="All claims",
+            intro="Every claim checked on this site, most recently made first.",
+        )
         self.page("methodology.md", "methodology.md.j2", fields=_field_table())
         self.page("about.md", "about.md.j2")
+        self.page("corrections.md", "corrections-policy.md.j2")
+        self.render_browse(by_date, counts)
+        self.outputs["claims.json"] = structured.claims_json(claims, config)
+        self.outputs["claims.csv"] = structured.claims_csv(claims, config)
+        self.outputs["feed.xml"] = structured.atom_feed(claims, config)
         return self.outputs
+
+    def render_browse(self, by_date: list[Claim], counts: dict[str | int, int]) -> None:
+        tags: dict[str, list[Claim]] = {}
+        claimants: dict[str, list[Claim]] = {}
+        for claim in by_date:
+            for tag in claim.tags:
+                tags.setdefault(tag, []).append(claim)
+            claimants.setdefault(claimant_path(claim.claimant.name), []).append(claim)
+        self.page("browse/index.md", "browse-index.md.j2", counts=counts, tag_count=len(tags), claimant_count=len(claimants))
+        for choice in STATUS.choices:
+            chosen = [c for c in by_date if c.status == choice.value]
+            self.paginated(
+                f"browse/status/{choice.value}.md",
+                "list.md.j2",
+                chosen,
+                title=f"Rated {choice.label}",
+                intro=f"{choice.definition} {len(chosen)} claim(s).",
+                status=choice,
+            )
+        self.page("browse/tags/index.md", "tags-index.md.j2", tags=sorted(tags.items()))
+        for tag, tagged in sorted(tags.items()):
+            self.paginated(
+                f"browse/tags/{tag}.md", "list.md.j2", tagged, title=f"Tag: {tag}", intro=f"{len(tagged)} claim(s) tagged `{tag}`."
+            )
+        tallies = sorted(
+            ((path, group[0].claimant, _tally(group)) for path, group in claimants.items()),
+            key=lambda row: (-len(claimants[row[0]]), row[1].name.casefold()),
+        )
+        self.page("browse/claimants/index.md", "claimants-index.md.j2", tallies=tallies)
+        for path, claimant, tally in tallies:
+            self.paginated(
+                path, "list.md.j2", claimants[path], title=f"Claims by {claimant.name}", intro="", claimant=claimant, tally=tally
+            )
+        timeline = sorted(self.claims, key=lambda c: (c.date, c.id))
+        self.paginated("browse/timeline.md", "timeline.md.j2", timeline)
+        self.paginated("browse/sources.md", "sources.md.j2", _sources(self.claims))
+        log = [(h, c, i + 1) for c in self.claims for i, h in enumerate(c.history)]
+        log.sort(key=lambda row: (row[0].date, row[1].id, row[2]), reverse=True)
+        self.paginated("browse/corrections.md", "corrections-log.md.j2", log)
+
+
+def claimant_path(name: str) -> str:
+    return f"browse/claimants/{slugify(name)}.md"
+
+
+def _tally(claims: list[Claim]) -> dict[str | int, int]:
+    return {choice.value: sum(c.status == choice.value for c in claims) for choice in STATUS.choices}
+
+
+@dataclass(frozen=True)
+class Publisher:
+    name: str
+    items: int
+    claims: tuple[Claim, ...]
+    as_source: int  # how many claims appeared in this publisher's pages
+
+
+def _sources(claims: list[Claim]) -> list[Publisher]:
+    """Every publisher cited (as a claim's source or as evidence), with the claims citing it."""
+    found: dict[str, tuple[str, list[int], dict[str, Claim], list[int]]] = {}
+    for claim in claims:
+        cited = [(claim.source.publisher, True)] + [(ev.publisher, False) for ev in claim.corroboration]
+        for name, is_source in cited:
+            key = " ".join(name.casefold().split())
+            entry = found.setdefault(key, (name, [0], {}, [0]))
+            entry[1][0] += 0 if is_source else 1
+            entry[3][0] += 1 if is_source else 0
+            entry[2].setdefault(claim.id, claim)
+    rows = [Publisher(name, items[0], tuple(by_id[k] for k in sorted(by_id)), src[0]) for name, items, by_id, src in found.values()]
+    return sorted(rows, key=lambda p: p.name.casefold())
 
 
 def _field_table() -> list[tuple[str, str, bool]]:

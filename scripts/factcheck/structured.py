@@ -1,0 +1,216 @@
+"""Machine-readable forms of a check: ClaimReview JSON-LD, claims.json, CSV, Atom.
+
+All of them are built from the same validated claims as the pages, so what a
+machine reads and what a reader sees cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+
+from .model import STATUS, Claim
+from .siteconfig import SiteConfig
+
+BEST, WORST = max(c.number for c in STATUS.choices if c.number), min(c.number for c in STATUS.choices if c.number)
+
+
+def claim_url(claim: Claim, config: SiteConfig) -> str:
+    return config.absolute(f"claims/{claim.id}/")
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def claim_review(claim: Claim, config: SiteConfig) -> dict[str, Any]:
+    """schema.org ClaimReview, as Google's fact-check guidelines describe it."""
+    rating = claim.rating
+    source = claim.source
+    appearance = {
+        "@type": "CreativeWork",
+        "url": source.url,
+        "headline": source.title,
+        "datePublished": source.date,
+        "publisher": {"@type": "Organization", "name": source.publisher},
+    }
+    claimant = claim.claimant
+    return _drop_none(
+        {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": claim_url(claim, config),
+            "claimReviewed": claim.title,
+            "datePublished": claim.first_published,
+            "dateModified": claim.last_updated,
+            "author": {"@type": "Organization", "name": config.publisher, "url": config.publisher_url or config.site_url},
+            "reviewRating": {
+                "@type": "Rating",
+                "alternateName": rating.label,
+                "ratingValue": rating.number,
+                "bestRating": BEST if rating.number else None,
+                "worstRating": WORST if rating.number else None,
+                "ratingExplanation": rating.definition,
+            },
+            "itemReviewed": {
+                "@type": "Claim",
+                "author": {
+                    "@type": "Organization" if claimant.type == "organisation" else "Person",
+                    "name": claimant.name,
+                    "jobTitle": claimant.role if claimant.type == "person" else None,
+                    "sameAs": claimant.url,
+                },
+                "datePublished": claim.date,
+                "appearance": appearance,
+                "firstAppearance": appearance,
+            },
+        }
+    )
+
+
+def script_json(data: Any) -> str:
+    """JSON safe to place inside <script>: no '<', '>' or '&' can end the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def claim_record(claim: Claim, config: SiteConfig) -> dict[str, Any]:
+    """One claim in claims.json: the claim file's data plus what the site derives from it."""
+    from dataclasses import asdict
+
+    data = asdict(claim)
+    data["url"] = claim_url(claim, config)
+    data["rating"] = {"label": claim.rating.label, "value": claim.rating.number, "definition": claim.rating.definition}
+    data["independent_origins"] = {
+        "all": len(claim.origins()),
+        **{stance: len(claim.origins(stance)) for stance in ("supports", "contradicts", "context")},
+    }
+    data["claim_review"] = claim_review(claim, config)
+    return _drop_none(data)
+
+
+def claims_json(claims: list[Claim], config: SiteConfig) -> str:
+    document = {
+        "site": config.site_name,
+        "site_url": config.site_url,
+        "publisher": config.publisher,
+        "license": "CC BY 4.0",
+        "rating_scale": [{"status": c.value, "label": c.label, "value": c.number, "definition": c.definition} for c in STATUS.choices],
+        "count": len(claims),
+        "claims": [claim_record(c, config) for c in claims],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = (
+    "id",
+    "url",
+    "headline",
+    "claim",
+    "claimant",
+    "claim_date",
+    "status",
+    "rating_value",
+    "source_publisher",
+    "source_url",
+    "evidence_items",
+    "independent_origins",
+    "supporting_origins",
+    "contradicting_origins",
+    "tags",
+    "first_published",
+    "last_reviewed",
+)
+
+
+def claims_csv(claims: list[Claim], config: SiteConfig) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in claims:
+        writer.writerow(
+            [
+                c.id,
+                claim_url(c, config),
+                c.title,
+                " ".join(c.claim.split()),
+                c.claimant.name,
+                c.date,
+                c.status,
+                c.rating.number if c.rating.number is not None else "",
+                c.source.publisher,
+                c.source.url,
+                len(c.corroboration),
+                len(c.origins()),
+                len(c.origins("supports")),
+                len(c.origins("contradicts")),
+                ";".join(c.tags),
+                c.first_published,
+                c.reviewed,
+            ]
+        )
+    return out.getvalue()
+
+
+def _when(date: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(date).replace(tzinfo=dt.UTC)
+
+
+def atom_feed(claims: list[Claim], config: SiteConfig, limit: int = 50) -> bytes:
+    """New checks and every recorded change, newest first (feedgen writes the XML)."""
+    from feedgen.feed import FeedGenerator
+
+    from .sanitize import markdown_html
+
+    events: list[tuple[str, str, Claim, str, str]] = []  # date, id, claim, title, html
+    for c in claims:
+        events.append(
+            (
+                c.first_published,
+                f"{claim_url(c, config)}#published",
+                c,
+                f"New check — {c.rating.label}: {c.title}",
+                markdown_html(c.summary),
+            )
+        )
+        for i, h in enumerate(c.history):
+            label = STATUS.get(h.status).label if h.status else ""  # type: ignore[union-attr]
+            what = f"Rating changed to {label}" if h.kind == "status" else h.kind.capitalize()
+            events.append((h.date, f"{claim_url(c, config)}#history-{i + 1}", c, f"{what}: {c.title}", f"<p>{_escape(h.note)}</p>"))
+    events.sort(key=lambda e: (e[0], e[1]), reverse=True)
+    events = events[:limit]
+
+    fg = FeedGenerator()
+    fg.id(config.site_url)
+    fg.title(config.site_name)
+    fg.subtitle(config.description or "New and updated fact-checks")
+    fg.author({"name": config.publisher})
+    fg.link(href=config.site_url, rel="alternate")
+    fg.link(href=config.absolute("feed.xml"), rel="self")
+    fg.language("en")
+    fg.updated(_when(events[0][0]) if events else _when("2000-01-01"))
+    for date, entry_id, c, title, body in reversed(events):  # feedgen prepends entries
+        entry = fg.add_entry()
+        entry.id(entry_id)
+        entry.title(title)
+        entry.link(href=claim_url(c, config))
+        entry.published(_when(date))
+        entry.updated(_when(date))
+        entry.content(body, type="html")
+        for tag in c.tags:
+            entry.category(term=tag)
+    fg.generator("claim-check")
+    return fg.atom_str(pretty=True)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(" ".join(text.split()), quote=False)
