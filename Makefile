@@ -50,7 +50,7 @@ test: $(VENV)/.installed-dev ## lint, check generated files for drift, run the t
 
 lint-workflows: $(VENV)/.installed-dev ## lint the GitHub workflows (actionlint, zizmor)
 	$(VENV)/bin/actionlint
-	$(VENV)/bin/zizmor --offline .github/workflows
+	$(VENV)/bin/zizmor --offline .
 
 lint: lint-workflows ## all linters
 	$(PY) -m ruff check scripts tests

@@ -26,7 +26,9 @@ def _in_github_actions() -> bool:
 
 
 def _print_problems(problems: list[Problem]) -> None:
-    print(report(problems, github=_in_github_actions()), file=sys.stderr)
+    print(report(problems), file=sys.stderr)
+    if _in_github_actions():  # workflow commands are read from stdout
+        print("\n".join(p.github() for p in sorted(problems)), flush=True)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -119,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--interval", type=float, default=1.0, help="seconds between checks for changed claims")
     p.set_defaults(func=cmd_serve)
 
-    from . import newclaim, schema, statusdiff
+    from . import newclaim, schema, statusdiff  # each imports its heavy dependencies lazily
 
     newclaim.add_parser(sub)
     schema.add_parser(sub)

@@ -132,8 +132,13 @@ class Converter:
             got = f"`{raw}` (read by YAML as {str(value).lower()})"
         else:
             got = f"`{value}`"
-        close = difflib.get_close_matches(str(value), [str(v) for v in choices.values], n=1)
+        close = difflib.get_close_matches(
+            str(value).lower() if isinstance(value, bool) else str(value), [str(v) for v in choices.values], n=1
+        )
         hint = f"Did you mean `{close[0]}`? " if close else ""
+        if isinstance(value, bool) and close:
+            hint = f'YAML reads an unquoted `{raw or value}` as true/false: write `{path[-1]}: "{close[0]}"` in quotes. '
+
         self.problem(path, f"{got} is not a valid {choices.name}", f"{hint}Use one of: {allowed}.")
         return None
 

@@ -335,4 +335,6 @@ class Claim:
 
 
 def normalise_origin(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """Compare origin names ignoring case, spacing and a leading "The"."""
+    words = name.casefold().split()
+    return " ".join(words[1:] if len(words) > 1 and words[0] == "the" else words)

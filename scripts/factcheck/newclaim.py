@@ -10,11 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from .convert import PLACEHOLDER
 from .model import PARTIAL_DATE, URL
-from .render import TEMPLATES
 from .sanitize import is_http_url
 
 QUESTIONS = (
@@ -64,6 +61,10 @@ def cmd_new(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    import jinja2
+
+    from .render import TEMPLATES
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     text = env.get_template("new-claim.yaml.j2").render(
         id=claim_id,

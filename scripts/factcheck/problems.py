@@ -33,12 +33,10 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def report(problems: list[Problem], github: bool = False) -> str:
+def report(problems: list[Problem]) -> str:
     """All problems, sorted by file and line, with a closing count."""
     ordered = sorted(problems)
     lines = [p.format() for p in ordered]
-    if github:
-        lines += [p.github() for p in ordered]
     files = len({p.file for p in ordered})
     noun = "problem" if len(ordered) == 1 else "problems"
     lines.append(f"{len(ordered)} {noun} in {files} file{'s' if files != 1 else ''}.")

@@ -24,6 +24,7 @@ from .yamlread import read
 class Snapshot:
     status: str
     evidence: tuple[str, ...]  # addresses
+    status_changes: int = 0  # history entries of kind "status"
 
 
 def _snapshot(text: str) -> Snapshot:
@@ -32,7 +33,9 @@ def _snapshot(text: str) -> Snapshot:
         return Snapshot("(unreadable)", ())
     items = data.get("corroboration") or []
     urls = tuple(str(i.get("url")) for i in items if isinstance(i, dict) and i.get("url"))
-    return Snapshot(str(data.get("status", "(none)")), urls)
+    history = data.get("history") or []
+    changes = sum(1 for h in history if isinstance(h, dict) and h.get("kind") == "status")
+    return Snapshot(str(data.get("status", "(none)")), urls, changes)
 
 
 def _git(root: Path, *args: str) -> str:
@@ -46,6 +49,15 @@ def snapshots_at(root: Path, ref: str) -> dict[str, Snapshot]:
 
 def snapshots_now(root: Path) -> dict[str, Snapshot]:
     return {p.stem: _snapshot(p.read_text(encoding="utf-8")) for p in claim_files(root / "claims")}
+
+
+def unrecorded_changes(before: dict[str, Snapshot], after: dict[str, Snapshot]) -> list[str]:
+    """Ids of claims whose rating changed without a new `kind: status` history entry."""
+    return sorted(
+        cid
+        for cid, new in after.items()
+        if (old := before.get(cid)) and old.status != new.status and new.status_changes <= old.status_changes
+    )
 
 
 def diff_markdown(before: dict[str, Snapshot], after: dict[str, Snapshot], base: str) -> str:
@@ -72,6 +84,14 @@ def diff_markdown(before: dict[str, Snapshot], after: dict[str, Snapshot], base:
     ]
     for cid, status, added, removed in rows:
         lines.append(f"| `{cid}` | {status} | {_urls(added)} | {_urls(removed)} |")
+    missing = unrecorded_changes(before, after)
+    if missing:
+        lines += [
+            "",
+            "**Rating changed without a history entry:** "
+            + ", ".join(f"`{cid}`" for cid in missing)
+            + ". Add a `history` item with `kind: status`, the new `status`, the date and the reason.",
+        ]
     return "\n".join([*lines, ""])
 
 
@@ -86,8 +106,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     except subprocess.CalledProcessError as exc:
         print(f"error: cannot read claims at `{args.base}`: {exc.stderr.strip()}", file=sys.stderr)
         return 2
-    print(diff_markdown(before, snapshots_now(root), args.base))
-    return 0
+    after = snapshots_now(root)
+    print(diff_markdown(before, after, args.base))
+    missing = unrecorded_changes(before, after)
+    for cid in missing:
+        print(f"claims/{cid}.yaml: status: rating changed without a `kind: status` history entry", file=sys.stderr)
+    return 1 if missing else 0
 
 
 def add_parser(sub: Any) -> None:
