@@ -83,7 +83,8 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Generate, start `mkdocs serve`, and regenerate whenever a claim file changes."""
     root, claims_dir, _ = _paths(args)
-    generate(root)
+    status, message = generate(root)
+    print(message, file=sys.stderr if status else sys.stdout, flush=True)
     mkdocs = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr]
     server = subprocess.Popen(mkdocs, cwd=root)
     seen = _signature(claims_dir)
