@@ -99,6 +99,8 @@ class Renderer:
             human_date=human_date,
             slug=slugify,
             tojson=lambda v: json.dumps(v, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+            # Front-matter text: the theme prints page.meta.title/description into HTML unescaped.
+            meta=lambda v: json.dumps(html.escape(str(v), quote=True), ensure_ascii=False),
         )
         self.env.globals.update(
             statuses=STATUS.choices,

@@ -123,7 +123,7 @@ def history_tells_the_rating_story(item: Loaded, claim: Claim) -> Iterator[Probl
                 f"dated {entry.date}, after the last review ({claim.reviewed})",
                 "Set `reviewed` to the date of the latest change.",
             )
-    changes = [(i, h) for i, h in enumerate(claim.history) if h.kind == "status"]
+    changes = [(i, h) for i, h in enumerate(claim.history) if h.kind == "status" and h.status is not None]
     if changes and changes[-1][1].status != claim.status:
         i, last = changes[-1]
         yield item.problem(

@@ -18,7 +18,7 @@ import markdown
 ALLOWED_TAGS = {"p", "em", "strong", "code", "pre", "a", "ul", "ol", "li", "blockquote", "br"}
 DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "template", "svg", "math"}
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~^=])")  # special anywhere in a line
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|]|#(?=#*$))")  # special anywhere, and closing #s
 _MD_LINE_START = re.compile(r"^(\d+)([.)])|^([#+-])")  # special only where a block starts
 
 
@@ -63,6 +63,8 @@ class _Sanitiser(HTMLParser):
             return
         kept = ""
         if tag == "a":
+            if any(name not in ("href", "title") for name, _ in attrs):
+                self.rejected.append("attributes on <a>")
             href = dict(attrs).get("href") or ""
             if not is_http_url(href):
                 self.rejected.append(f"link to `{href}`")

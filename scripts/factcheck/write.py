@@ -61,7 +61,7 @@ def _previous(docs: Path) -> set[str]:
         found |= {line for line in manifest.read_text(encoding="utf-8").splitlines() if line}
     for owned in OWNED_DIRS:
         found |= {p.relative_to(docs).as_posix() for p in (docs / owned).rglob("*") if p.is_file()}
-    return {rel for rel in found if ".." not in Path(rel).parts}
+    return {rel for rel in found if not Path(rel).is_absolute() and ".." not in Path(rel).parts}
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

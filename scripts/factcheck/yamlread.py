@@ -64,7 +64,9 @@ def read(text: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = exc.problem or str(exc)
-        doc.errors.append((line, "", f"not valid YAML: {message}", _syntax_hint(message)))
+        lines = text.splitlines()
+        offending = lines[line - 1] if 0 < line <= len(lines) else ""
+        doc.errors.append((line, "", f"not valid YAML: {message}", _syntax_hint(message, offending)))
         return doc
     except yaml.YAMLError as exc:
         doc.errors.append((1, "", f"not valid YAML: {exc}", "Check the indentation and quotes."))
@@ -79,8 +81,8 @@ def read(text: str) -> Document:
     return doc
 
 
-def _syntax_hint(message: str) -> str:
-    if "tab" in message:
+def _syntax_hint(message: str, line: str) -> str:
+    if "\t" in line or "tab" in message:
         return "Indent with spaces, not tabs."
     if "mapping values are not allowed" in message:
         return "A text containing ': ' must be quoted, or written as a block with `>-`."
@@ -96,9 +98,14 @@ class _Converter:
     def convert(self, node: yaml.Node, path: PathKey) -> Any:
         line = node.start_mark.line + 1
         self.doc.lines.setdefault(path, line)
-        if id(node) in self.seen:
+        if id(node) in self.seen:  # an alias: report it where it is used, not at its anchor
             self.doc.errors.append(
-                (line, dotted(path), "anchors and aliases (&name, *name) are not allowed in claim files", "Write the value out in full.")
+                (
+                    self.doc.key_lines.get(path, line),
+                    dotted(path),
+                    "anchors and aliases (&name, *name) are not allowed in claim files",
+                    "Write the value out in full.",
+                )
             )
             return None
         self.seen.add(id(node))
@@ -140,7 +147,7 @@ class _Converter:
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
-        if node.style is None:  # plain, unquoted: remember what was written
+        if not node.style:  # plain, unquoted (None or "" by loader): remember what was written
             self.doc.raw[path] = node.value
         if node.tag in _STR_TAGS:
             return node.value
