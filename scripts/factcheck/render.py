@@ -40,16 +40,6 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "unnamed"
 
 
-def page_url(path: str) -> str:
-    """The URL MkDocs gives a page (use_directory_urls): 'claims/x.md' -> 'claims/x/'."""
-    stem = path[: -len(".md")]
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
 @dataclass(frozen=True)
 class Pager:
     number: int
@@ -107,7 +97,6 @@ class Renderer:
             model=model,
             config=config,
             claim_path=claim_path,
-            human_date=human_date,
         )
         self.outputs: dict[str, str | bytes] = {}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 from typing import Any
@@ -211,6 +212,4 @@ def atom_feed(claims: list[Claim], config: SiteConfig, limit: int = 50) -> bytes
 
 
 def _escape(text: str) -> str:
-    import html
-
     return html.escape(" ".join(text.split()), quote=False)
