@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from factcheck.load import load_file
+from factcheck.model import Claim
 from factcheck.problems import Problem
 from factcheck.rules import validate
 
@@ -126,6 +128,14 @@ def check_files(root: Path, files: dict[str, str | bytes]) -> list[Problem]:
 def check_text(root: Path, text: str | bytes, name: str = "example-claim.yaml") -> list[Problem]:
     """Validate one claim file; problems come back sorted by line."""
     return check_files(root, {name: text})
+
+
+def load_valid(root: Path, text: str) -> Claim:
+    """Load ``text`` as claims/example-claim.yaml; it must be valid (failing shows its problems)."""
+    item, problems = load_file(write_claim(root / "claims", text), today=TODAY, root=root)
+    assert formatted(problems) == []
+    assert item.claim is not None
+    return item.claim
 
 
 def formatted(problems: list[Problem]) -> list[str]:

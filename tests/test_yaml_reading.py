@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, check_text, formatted, make_project, run_cli, valid_claim_text, write_claim
-from factcheck.load import load_file
+from conftest import check_text, formatted, load_valid, make_project, run_cli, valid_claim_text
 from factcheck.yamlread import read
 
 FILE = "claims/example-claim.yaml"
@@ -62,10 +61,7 @@ def test_yaml11_boolean_where_text_is_expected_names_the_written_word(
 
 def test_quoted_yaml11_word_is_plain_text(tmp_path: Path) -> None:
     text = valid_claim_text().replace("  name: Jane Example", '  name: "no"')
-    item, problems = load_file(write_claim(tmp_path / "claims", text), today=TODAY, root=tmp_path)
-    assert problems == []
-    assert item.claim is not None
-    assert item.claim.claimant.name == "no"
+    assert load_valid(tmp_path, text).claimant.name == "no"
 
 
 def test_yaml11_boolean_as_status_names_the_written_word(tmp_path: Path) -> None:
@@ -84,19 +80,14 @@ def test_unquoted_false_rating_gets_a_hint_to_quote_it(tmp_path: Path) -> None:
 
 def test_unquoted_number_where_text_is_expected_keeps_what_was_written(tmp_path: Path) -> None:
     text = valid_claim_text().replace('  date: "2024-06-11"\n', '  date: "2024-06-11"\n  title: 1984\n')
-    item, problems = load_file(write_claim(tmp_path / "claims", text), today=TODAY, root=tmp_path)
-    assert formatted(problems) == []
-    assert item.claim is not None
-    assert item.claim.source.title == "1984"
+    assert load_valid(tmp_path, text).source.title == "1984"
 
 
 def test_unquoted_iso_dates_stay_the_text_written(tmp_path: Path) -> None:
     text = valid_claim_text().replace('date: "2024-06-10"', "date: 2024-06-10").replace('reviewed: "2026-11-20"', "reviewed: 2026-11-20")
-    item, problems = load_file(write_claim(tmp_path / "claims", text), today=TODAY, root=tmp_path)
-    assert problems == []
-    assert item.claim is not None
-    assert item.claim.date == "2024-06-10"
-    assert item.claim.reviewed == "2026-11-20"
+    claim = load_valid(tmp_path, text)
+    assert claim.date == "2024-06-10"
+    assert claim.reviewed == "2026-11-20"
     assert read("date: 2024-01-02\n").data == {"date": "2024-01-02"}
 
 
@@ -161,10 +152,7 @@ def test_non_utf8_file_names_the_line_of_the_first_bad_byte(tmp_path: Path) -> N
 
 def test_utf8_text_is_read_as_written(tmp_path: Path) -> None:
     text = valid_claim_text().replace("Jane Example", "Jos\u00e9 \u00c9xample \u2014 \u5b9f")
-    item, problems = load_file(write_claim(tmp_path / "claims", text), today=TODAY, root=tmp_path)
-    assert problems == []
-    assert item.claim is not None
-    assert item.claim.claimant.name == "Jos\u00e9 \u00c9xample \u2014 \u5b9f"
+    assert load_valid(tmp_path, text).claimant.name == "Jos\u00e9 \u00c9xample \u2014 \u5b9f"
 
 
 def test_a_list_instead_of_fields_is_reported(tmp_path: Path) -> None:

@@ -65,7 +65,21 @@ class Choice:
     label: str
     definition: str
     number: int | None = None  # for machine readers (ClaimReview ratingValue)
-    rule: str = ""  # the evidence the validator requires, in words
+    # For ratings: the independent origins of each stance the validator requires
+    # (on top of MIN_ORIGINS in all); None where a value asks for no evidence.
+    needs: tuple[tuple[str, int], ...] | None = None
+
+    @property
+    def rule(self) -> str:
+        """The evidence requirement in words, for the methodology page and hints."""
+        if self.needs is None:
+            return "none; the honest default while evidence is missing"
+        each = " and ".join(f"at least {n} {_STANCE_WORDS[stance]}" for stance, n in self.needs)
+        return f"evidence from at least {MIN_ORIGINS} independent origins; of these, {each}"
+
+
+MIN_ORIGINS = 2  # every rating but the "not yet established" one rests on at least this many
+_STANCE_WORDS = {"supports": "supporting", "contradicts": "contradicting"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,7 @@ STATUS = OneOf(
             "Established by evidence from at least two independent origins, ideally including a "
             "primary record; no credible evidence contradicts it.",
             5,
-            "at least two independent origins that support it",
+            needs=(("supports", 2),),
         ),
         Choice(
             "supported",
@@ -100,14 +114,14 @@ STATUS = OneOf(
             "The available evidence points to it being accurate, but part of it rests on one "
             "party's assertion or could not be checked independently.",
             4,
-            "evidence from at least two independent origins, at least one supporting",
+            needs=(("supports", 1),),
         ),
         Choice(
             "disputed",
             "Disputed",
             "Credible evidence or authoritative parties contradict each other; it cannot currently be rated accurate or false.",
             3,
-            "evidence from at least two independent origins, at least one supporting and one contradicting",
+            needs=(("supports", 1), ("contradicts", 1)),
         ),
         Choice(
             "misleading",
@@ -115,21 +129,20 @@ STATUS = OneOf(
             "Contains accurate elements but misstates a number, date, attribution or context in a "
             "way that changes what a reader takes from it.",
             2,
-            "evidence from at least two independent origins, at least one contradicting",
+            needs=(("contradicts", 1),),
         ),
         Choice(
             "false",
             "False",
             "Contradicted by the evidence.",
             1,
-            "evidence from at least two independent origins, at least one contradicting",
+            needs=(("contradicts", 1),),
         ),
         Choice(
             "unverified",
             "Unverified",
             "Not yet established: we have not found sufficient evidence either way. Ratings change as evidence arrives.",
             None,
-            "none; the honest default while evidence is missing",
         ),
     ),
 )

@@ -12,14 +12,14 @@ import json
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from . import model, structured
-from .model import STATUS, Claim
+from .model import STATUS, Claim, normalise_origin
 from .sanitize import markdown_html, md_inline, safe_url
 from .siteconfig import SiteConfig
 
@@ -88,7 +88,7 @@ class Renderer:
             markdown=markdown_html,
             human_date=human_date,
             slug=slugify,
-            tojson=lambda v: json.dumps(v, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"),
+            tojson=structured.script_json,
             # Front-matter text: the theme prints page.meta.title/description into HTML unescaped.
             meta=lambda v: json.dumps(html.escape(str(v), quote=True), ensure_ascii=False),
         )
@@ -200,27 +200,32 @@ def _tally(claims: list[Claim]) -> dict[str | int, int]:
     return {choice.value: sum(c.status == choice.value for c in claims) for choice in STATUS.choices}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Publisher:
     name: str
-    items: int
-    claims: tuple[Claim, ...]
-    as_source: int  # how many claims appeared in this publisher's pages
+    as_source: int = 0  # claims that appeared in this publisher's pages
+    items: int = 0  # evidence items it published
+    cited_by: dict[str, Claim] = field(default_factory=dict)
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [self.cited_by[k] for k in sorted(self.cited_by)]
 
 
 def _sources(claims: list[Claim]) -> list[Publisher]:
     """Every publisher cited (as a claim's source or as evidence), with the claims citing it."""
-    found: dict[str, tuple[str, list[int], dict[str, Claim], list[int]]] = {}
+    found: dict[str, Publisher] = {}
+
+    def cite(name: str, claim: Claim) -> Publisher:
+        publisher = found.setdefault(normalise_origin(name), Publisher(name))
+        publisher.cited_by.setdefault(claim.id, claim)
+        return publisher
+
     for claim in claims:
-        cited = [(claim.source.publisher, True)] + [(ev.publisher, False) for ev in claim.corroboration]
-        for name, is_source in cited:
-            key = " ".join(name.casefold().split())
-            entry = found.setdefault(key, (name, [0], {}, [0]))
-            entry[1][0] += 0 if is_source else 1
-            entry[3][0] += 1 if is_source else 0
-            entry[2].setdefault(claim.id, claim)
-    rows = [Publisher(name, items[0], tuple(by_id[k] for k in sorted(by_id)), src[0]) for name, items, by_id, src in found.values()]
-    return sorted(rows, key=lambda p: p.name.casefold())
+        cite(claim.source.publisher, claim).as_source += 1
+        for ev in claim.corroboration:
+            cite(ev.publisher, claim).items += 1
+    return sorted(found.values(), key=lambda p: p.name.casefold())
 
 
 def _field_table() -> list[tuple[str, str, bool]]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .load import Loaded, load_file
-from .model import NOT_ESTABLISHED, STATUS, Claim
+from .model import MIN_ORIGINS, NOT_ESTABLISHED, Claim
 from .problems import Problem
 
 Rule = Callable[[Loaded, Claim], Iterator[Problem]]
@@ -37,21 +37,13 @@ def id_matches_file_name(item: Loaded, claim: Claim) -> Iterator[Problem]:
 
 @rule
 def evidence_backs_the_rating(item: Loaded, claim: Claim) -> Iterator[Problem]:
-    status = claim.status
-    if status == NOT_ESTABLISHED:
+    status, needs = claim.status, claim.rating.needs
+    if needs is None:
         return
-    rule_text = STATUS.get(status).rule  # type: ignore[union-attr]
-    hint = f"A `{status}` rating needs {rule_text}. Add evidence, or rate it `{NOT_ESTABLISHED}`."
+    hint = f"A `{status}` rating needs {claim.rating.rule}. Add evidence, or rate it `{NOT_ESTABLISHED}`."
     origins = claim.origins()
-    if len(origins) < 2:
+    if len(origins) < MIN_ORIGINS:
         yield item.problem(("status",), f"`{status}` rests on {_count(len(origins), 'independent origin')}", hint)
-    needs = {
-        "confirmed": [("supports", 2)],
-        "supported": [("supports", 1)],
-        "disputed": [("supports", 1), ("contradicts", 1)],
-        "misleading": [("contradicts", 1)],
-        "false": [("contradicts", 1)],
-    }[status]
     for stance, minimum in needs:
         have = len(claim.origins(stance))
         if have < minimum:
