@@ -8,7 +8,7 @@ FILES  ?=
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help site validate generate serve new schema test lint lint-workflows bench clean
+.PHONY: help site validate generate serve new schema test e2e lint lint-workflows bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -46,7 +46,11 @@ test: $(VENV)/.installed-dev ## lint, check generated files for drift, run the t
 	$(PY) -m ruff check scripts tests
 	$(PY) -m ruff format --check scripts tests
 	$(PY) scripts/claims.py schema --check
-	$(PY) -m pytest
+	$(PY) -m pytest tests --ignore=tests/e2e
+
+e2e: $(VENV)/.installed-dev site ## browser tests of the built site (Playwright + Debian Chromium, installed when missing)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || { echo "error: chromium is missing: sudo apt-get install chromium" >&2; exit 1; }
+	$(PY) -m pytest tests/e2e
 
 lint-workflows: $(VENV)/.installed-dev ## lint the GitHub workflows (actionlint, zizmor)
 	$(VENV)/bin/actionlint

@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from . import textpolicy
 from .model import DATE, LINE, MARKDOWN, PARTIAL_DATE, SLUG, URL, Kind, OneOf
 from .yamlread import Document, PathKey
 
@@ -52,9 +54,11 @@ def field_type(annotation: Any) -> FieldType:
     return FieldType(annotation, optional, kind, choices)
 
 
-def model_fields(cls: type) -> list[tuple[dataclasses.Field[Any], FieldType]]:
+@functools.cache
+def model_fields(cls: type) -> tuple[tuple[dataclasses.Field[Any], FieldType], ...]:
+    """The fields of a model class with their unpacked types (computed once per class)."""
     hints = get_type_hints(cls, include_extras=True)
-    return [(f, field_type(hints[f.name])) for f in dataclasses.fields(cls)]
+    return tuple((f, field_type(hints[f.name])) for f in dataclasses.fields(cls))
 
 
 def is_required(f: dataclasses.Field[Any]) -> bool:
@@ -154,17 +158,24 @@ class Converter:
         if not isinstance(value, str):
             self.problem(path, f"expected text, got {_describe(value)}")
             return None
+        value = textpolicy.normalise(value)
         if not value.strip():
             self.problem(path, "is empty", "Write a value or remove the field if it is optional.")
+            return None
+        if not self.check_characters(kind, value, path):
             return None
         if PLACEHOLDER in value:
             self.problem(path, f"still holds the “{PLACEHOLDER}” placeholder", "Replace it with the real value.")
             return None
-        if kind is LINE and "\n" in value.strip():
-            self.problem(path, "must be a single line", "Remove the line breaks.")
-            return None
-        if kind.pattern and not re.match(kind.pattern, value):
+        if kind.pattern and not re.fullmatch(kind.pattern, value):
             self.problem(path, f"`{value}` is not {kind.description}", _pattern_hint(kind, value))
+            return None
+        if len(value) > kind.max_length:
+            self.problem(
+                path,
+                f"is {len(value):,} characters long; a {kind.name} field holds at most {kind.max_length:,}",
+                "Shorten it: quote only the passage that matters, and keep the rest for the summary or a note.",
+            )
             return None
         if kind in (DATE, PARTIAL_DATE) and not self.check_date(value, path):
             return None
@@ -176,6 +187,31 @@ class Converter:
             for message, hint in markdown_problems(value):
                 self.problem(path, message, hint)
         return value
+
+    def check_characters(self, kind: Kind, value: str, path: PathKey) -> bool:
+        """The text policy (textpolicy.py): invisible and control characters, look-alike words."""
+        refused = textpolicy.refused_characters(value, kind.multiline)
+        if refused:
+            position, ch = refused[0]
+            more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            if ch == "\n":
+                self.problem(
+                    path, "must be a single line", "Remove the line breaks (in YAML, write `>-` rather than `>` or `|` for a folded text)."
+                )
+                return False
+            hint = "Delete it: control, invisible and direction-changing characters are not allowed. Retype the text around it if unsure."
+            self.problem(path, f"contains {textpolicy.describe(ch)} at character {position}{more}", hint)
+            return False
+        if not kind.multiline:
+            mixed = textpolicy.mixed_script_words(value)
+            if mixed:
+                self.problem(
+                    path,
+                    f"the word `{mixed[0]}` mixes letters of different alphabets (Latin, Cyrillic, Greek)",
+                    "Retype it in one alphabet: look-alike letters make a different name that reads the same.",
+                )
+                return False
+        return True
 
     def check_date(self, value: str, path: PathKey) -> bool:
         parts = [int(p) for p in value.split("-")]

@@ -21,30 +21,51 @@ from typing import Annotated, Any
 
 @dataclass(frozen=True)
 class Kind:
-    """What a string field holds; drives validation and the JSON Schema."""
+    """What a string field holds; drives validation and the JSON Schema.
+
+    ``pattern`` must match the *whole* value (``re.fullmatch``); ``max_length``
+    counts characters after Unicode NFC normalisation; ``multiline`` says
+    whether line breaks and tabs are allowed (see ``textpolicy.py`` for the
+    characters no field accepts).
+    """
 
     name: str
     pattern: str | None = None
     description: str = ""
+    max_length: int = 300
+    multiline: bool = False
 
 
-LINE = Kind("line", description="one line of plain text")
-TEXT = Kind("text", description="plain text; line breaks allowed")
-MARKDOWN = Kind("markdown", description="Markdown (no raw HTML; links must be http or https)")
-URL = Kind("url", pattern=r"^https?://\S+$", description="an http:// or https:// address")
-DATE = Kind("date", pattern=r"^\d{4}-\d{2}-\d{2}$", description="a date: YYYY-MM-DD")
+LINE = Kind("line", description="one line of plain text", max_length=300)
+SHORT = Kind("short", description="one or two sentences of plain text (at most 300 characters)", max_length=300)
+TEXT = Kind("text", description="plain text; line breaks allowed", max_length=3000, multiline=True)
+MARKDOWN = Kind(
+    "markdown", description="Markdown (no raw HTML; links must be http or https)", max_length=6000, multiline=True
+)
+URL = Kind("url", pattern=r"https?://[^\s<>\"`{}|\\^]+", description="an http:// or https:// address", max_length=2000)
+DATE = Kind("date", pattern=r"\d{4}-\d{2}-\d{2}", description="a date: YYYY-MM-DD", max_length=10)
 PARTIAL_DATE = Kind(
     "partial-date",
-    pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    pattern=r"\d{4}(-\d{2}(-\d{2})?)?",
     description="a date as precise as known: YYYY-MM-DD, YYYY-MM or YYYY",
+    max_length=10,
 )
 SLUG = Kind(
     "slug",
-    pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+    pattern=r"[a-z0-9]+(-[a-z0-9]+)*",
     description="lowercase letters, digits and single hyphens, e.g. north-korea",
+    max_length=80,
+)
+LANG = Kind(
+    "lang",
+    pattern=r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*",
+    description="a BCP 47 language tag, e.g. en, ko, uk, ru, de, fr",
+    max_length=35,
 )
 
 Line = Annotated[str, LINE]
+Short = Annotated[str, SHORT]
+Lang = Annotated[str, LANG]
 Text = Annotated[str, TEXT]
 Markdown = Annotated[str, MARKDOWN]
 Url = Annotated[str, URL]
@@ -200,11 +221,20 @@ HISTORY_KIND = OneOf(
     ),
 )
 
+ESTABLISHES = OneOf(
+    "establishes",
+    (
+        Choice("statement", "The statement was made", "The item shows that the claimant (or the source) said it, as reported."),
+        Choice("event", "What it describes happened", "The item shows that what the statement describes actually happened."),
+    ),
+)
+
 Status = Annotated[str, STATUS]
 Stance = Annotated[str, STANCE]
 Reliability = Annotated[str, RELIABILITY]
 Credibility = Annotated[int, CREDIBILITY]
 HistoryKind = Annotated[str, HISTORY_KIND]
+Establishes = Annotated[str, ESTABLISHES]
 ClaimantType = Annotated[str, CLAIMANT_TYPE]
 
 NOT_ESTABLISHED = "unverified"
@@ -243,6 +273,11 @@ class Source:
     title: Line | None = field(default=None, metadata=doc("Title of the page, as published."))
     date: PartialDate | None = field(default=None, metadata=doc("When the page was published."))
     archive_url: Url | None = field(default=None, metadata=doc("Address of an archived copy of the page."))
+    lang: Lang | None = field(default=None, metadata=doc("Language of the quote as a BCP 47 tag (e.g. ko, uk, de); leave out for English."))
+    translation: Text | None = field(
+        default=None,
+        metadata=doc("The site's own English translation of a quote that is not in English; shown labelled as ours."),
+    )
 
 
 @dataclass(frozen=True)
@@ -274,6 +309,17 @@ class Evidence:
         ),
     )
     note: Text | None = field(default=None, metadata=doc("An editor's note on what the item shows."))
+    lang: Lang | None = field(default=None, metadata=doc("Language of the quote as a BCP 47 tag (e.g. ko, uk, de); leave out for English."))
+    translation: Text | None = field(
+        default=None,
+        metadata=doc("The site's own English translation of a quote that is not in English; shown labelled as ours."),
+    )
+    establishes: Establishes | None = field(
+        default=None,
+        metadata=doc(
+            "What the item establishes: `statement` (that the claim was said, as reported) or `event` (that what it describes happened)."
+        ),
+    )
 
     @property
     def origin(self) -> str:
@@ -301,12 +347,19 @@ class Claim:
     date: PartialDate = field(metadata=doc("When the claimant made it: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known."))
     source: Source = field(metadata=doc("Where the claim appeared, with the exact quote."))
     status: Status = field(metadata=doc("The rating, one value of the published scale."))
-    summary: Markdown = field(metadata=doc("The verdict in a few sentences: what is established, by whom, what remains unproven."))
+    summary: Markdown = field(metadata=doc("The reasoning in a few sentences: what is established, by whom, what remains unproven."))
     reviewed: Date = field(metadata=doc("When the check was last reviewed (YYYY-MM-DD)."))
     headline: Line | None = field(
         default=None,
         metadata=doc(
             "The claim in under 75 characters, without the rating; page title and ClaimReview claimReviewed. Defaults to `claim`."
+        ),
+    )
+    verdict: Short | None = field(
+        default=None,
+        metadata=doc(
+            "This claim's verdict in one or two plain sentences (at most 300 characters), shown first on its page, in listings, "
+            "search results, the feed and ClaimReview. Required for every rating but `unverified`; no new facts beyond the summary."
         ),
     )
     corroboration: tuple[Evidence, ...] = field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -14,15 +15,31 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        """``file:line: field: message`` and, indented below, what to do."""
-        where = f"{self.file}:{self.line}: {self.field or '(file)'}: {self.message}"
-        return f"{where}\n    hint: {self.hint}" if self.hint else where
+        """``file:line: field: message`` and, indented below, what to do (safe to print)."""
+        where = visible(f"{self.file}:{self.line}: {self.field or '(file)'}: {self.message}")
+        return f"{where}\n    hint: {visible(self.hint)}" if self.hint else where
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in the pull request diff."""
         title = f"{self.field or 'claim file'}"
         body = f"{self.message}" + (f" Hint: {self.hint}" if self.hint else "")
-        return f"::error file={_prop(self.file)},line={self.line},title={_prop(title)}::{_data(body)}"
+        return f"::error file={_prop(visible(self.file))},line={self.line},title={_prop(visible(title))}::{_data(visible(body))}"
+
+
+def visible(text: str) -> str:
+    """Text safe for a terminal or a CI log: one line, every control or invisible character shown as \\uXXXX.
+
+    Contributor values are echoed in messages; unescaped, a carriage return could
+    erase the line, an escape sequence recolour the terminal, and a newline start
+    a fake workflow command (``::add-mask::``...) on the GitHub runner.
+    """
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") or ch == "\\":
+            out.append("\\\\" if ch == "\\" else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _data(text: str) -> str:

@@ -34,8 +34,10 @@ def _type_schema(ftype: FieldType) -> dict[str, Any]:
     if ftype.base is int:
         return {"type": "integer"}
     out: dict[str, Any] = {"type": "string", "minLength": 1}
-    if ftype.kind and ftype.kind.pattern:
-        out["pattern"] = ftype.kind.pattern
+    if ftype.kind:
+        out["maxLength"] = ftype.kind.max_length
+        if ftype.kind.pattern:
+            out["pattern"] = f"^(?:{ftype.kind.pattern})$"  # JSON Schema patterns are not anchored
     if ftype.kind and ftype.kind.name == "url":
         out["format"] = "uri"
     return out

@@ -7,71 +7,14 @@ the reason, when Chromium or Playwright is missing. Every wait is bounded.
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
+from e2e.conftest import TIMEOUT_MS, sync_api
 
-CHROMIUM = Path("/usr/bin/chromium")
-TIMEOUT_MS = 15_000
 FULL = "full-claim"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -r requirements-dev.txt)")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-            timeout=60_000,
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(TIMEOUT_MS)
-    tab.set_default_navigation_timeout(TIMEOUT_MS)
-    try:
-        yield tab
-    finally:
-        context.close()
+pytestmark = [pytest.mark.browser]
 
 
 def search(page: Any, base_url: str, query: str, expect: str) -> list[str]:
@@ -93,12 +36,13 @@ def search(page: Any, base_url: str, query: str, expect: str) -> list[str]:
 
 
 @pytest.mark.parametrize("query", ["prosecutor", "Filchakov", "Hwasong-11"], ids=["claim-word", "claimant", "hwasong-11"])
-def test_search_finds_the_claim_page(page: Any, base_url: str, query: str) -> None:
-    links = search(page, base_url, query, expect=f"claims/{FULL}/")
+def test_search_finds_the_claim_page(page: Any, hostile_base_url: str, query: str) -> None:
+    links = search(page, hostile_base_url, query, expect=f"claims/{FULL}/")
     assert any(f"claims/{FULL}/" in link for link in links), links
 
 
-def test_claim_page_fits_a_phone_screen(browser: Any, base_url: str) -> None:
+def test_claim_page_fits_a_phone_screen(browser: Any, hostile_base_url: str) -> None:
+    base_url = hostile_base_url
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
         tab = context.new_page()
@@ -111,7 +55,8 @@ def test_claim_page_fits_a_phone_screen(browser: Any, base_url: str) -> None:
         context.close()
 
 
-def test_hostile_claim_page_opens_no_dialog(page: Any, base_url: str) -> None:
+def test_hostile_claim_page_opens_no_dialog(page: Any, hostile_base_url: str) -> None:
+    base_url = hostile_base_url
     dialogs: list[str] = []
 
     def record(dialog: Any) -> None:
