@@ -39,9 +39,7 @@ class Kind:
 LINE = Kind("line", description="one line of plain text", max_length=300)
 SHORT = Kind("short", description="one or two sentences of plain text (at most 300 characters)", max_length=300)
 TEXT = Kind("text", description="plain text; line breaks allowed", max_length=3000, multiline=True)
-MARKDOWN = Kind(
-    "markdown", description="Markdown (no raw HTML; links must be http or https)", max_length=6000, multiline=True
-)
+MARKDOWN = Kind("markdown", description="Markdown (no raw HTML; links must be http or https)", max_length=6000, multiline=True)
 URL = Kind("url", pattern=r"https?://[^\s<>\"`{}|\\^]+", description="an http:// or https:// address", max_length=2000)
 DATE = Kind("date", pattern=r"\d{4}-\d{2}-\d{2}", description="a date: YYYY-MM-DD", max_length=10)
 PARTIAL_DATE = Kind(

@@ -15,8 +15,8 @@ character and its position, when it holds:
 - a surrogate, a private-use character or a noncharacter;
 - a line or paragraph separator (U+2028, U+2029).
 
-Words that mix Latin, Cyrillic and Greek letters ("Kirby" with a Cyrillic
-"і") are refused in one-line fields: they look like a name and are another.
+Words that mix Latin, Cyrillic and Greek letters ("Kirby" spelt with a Cyrillic
+letter I, U+0456) are refused in one-line fields: they look like a name and are another.
 """
 
 from __future__ import annotations

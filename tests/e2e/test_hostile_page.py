@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from e2e.conftest import TIMEOUT_MS, sync_api
 
 FULL = "full-claim"
