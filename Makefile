@@ -22,10 +22,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements-lin
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-lint.txt
 	@touch $@
 
-site: $(VENV)/.installed ## validate the claims, generate the pages, build the site into site/
-	$(PY) scripts/claims.py generate
-	$(PY) -m mkdocs build --strict --site-dir site
-	@echo "Site built in site/ (open site/index.html, or run: make serve)"
+site: $(VENV)/.installed ## validate the claims, generate the pages, build the site into site/ (all or nothing)
+	$(PY) scripts/claims.py build
 
 validate: $(VENV)/.installed ## check all claims, or only FILES="claims/a.yaml ..."
 	$(PY) scripts/claims.py validate $(FILES)

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from .load import claim_files
+from .load import claim_files, scan_claims
 from .problems import Problem, report
 from .rules import validate
 
@@ -25,7 +25,7 @@ def _in_github_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def print_problems(problems: list[Problem]) -> None:
     print(report(problems), file=sys.stderr)
     if _in_github_actions():  # workflow commands are read from stdout
         print("\n".join(p.github() for p in sorted(problems)), flush=True)
@@ -33,21 +33,23 @@ def _print_problems(problems: list[Problem]) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     root, claims_dir, _ = _paths(args)
-    wanted = [Path(f).resolve() for f in args.files]
-    missing = [str(f) for f in wanted if not f.is_file()]
+    wanted = [Path(f).absolute() for f in args.files]  # never resolve(): a symlink is reported, not followed
+    missing = [str(f) for f in wanted if not f.is_file() and not f.is_symlink()]
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     # Check the named files in the context of every claim (related ids, duplicates),
     # but report only on the named files.
-    everything = sorted({*claim_files(claims_dir), *wanted})
+    found, stray = scan_claims(claims_dir, root)
+    everything = sorted({*(p.absolute() for p in found), *wanted})
     items, problems = validate(everything, root=root)
+    problems = sorted(set(problems + stray))
     if wanted:
-        shown = {i.display for i in items if i.path.resolve() in wanted}
+        shown = {i.display for i in items if i.path.absolute() in wanted}
         problems = [p for p in problems if p.file in shown]
     checked = len(wanted) if wanted else len(items)
     if problems:
-        _print_problems(problems)
+        print_problems(problems)
         return 1
     print(f"{checked} claim file{'s' if checked != 1 else ''} valid.")
     return 0
@@ -55,18 +57,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def generate(root: Path) -> tuple[int, str]:
     """Validate every claim and, only if all are valid, write the pages. Returns (status, message)."""
-    from .render import render_site
-    from .siteconfig import read_config
-    from .write import write_outputs
+    from .pipeline import generate as run_generator
 
-    items, problems = validate(claim_files(root / "claims"), root=root)
-    if problems:
-        _print_problems(problems)
-        return 1, "Nothing was written: fix the problems above and run again."
-    claims = [i.claim for i in items if i.claim is not None]
-    outputs = render_site(claims, read_config(root / "mkdocs.yml"))
-    result = write_outputs(outputs, root / "docs")
-    return 0, f"{len(claims)} claims → docs/: {result.summary()}."
+    result, message = run_generator(root)
+    if result.problems:
+        print_problems(result.problems)
+        return 1, message
+    return 0, message
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -122,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--interval", type=float, default=1.0, help="seconds between checks for changed claims")
     p.set_defaults(func=cmd_serve)
 
-    from . import newclaim, schema, statusdiff  # each imports its heavy dependencies lazily
+    from . import build, newclaim, schema, statusdiff  # each imports its heavy dependencies lazily
 
+    build.add_parser(sub)
     newclaim.add_parser(sub)
     schema.add_parser(sub)
     statusdiff.add_parser(sub)
@@ -133,3 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours: say so plainly, without a traceback for the contributor
+        from .problems import visible
+
+        print(f"internal error ({type(exc).__name__}): {visible(str(exc))[:500]}", file=sys.stderr)
+        print("This is a bug in the generator, not in your claim file; nothing more was written. Please report it.", file=sys.stderr)
+        if os.environ.get("FACTCHECK_DEBUG"):
+            raise
+        return 3

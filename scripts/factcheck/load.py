@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from .problems import Problem
 from .yamlread import Document, PathKey, dotted, read
 
 CLAIM_SUFFIX = ".yaml"
+MAX_FILE_BYTES = 256 * 1024  # the largest bundled claim is ~10 KB
+# Files that may sit in claims/ beside the claims; anything else is reported.
+EXPECTED_FILES = {"claim.schema.json", "README.md", ".gitkeep"}
+_BACKUP_MARKS = ("~", ".bak", ".orig", ".swp", ".swo", ".tmp", ".rej")
 
 
 @dataclass
@@ -28,28 +33,99 @@ class Loaded:
 
 
 def claim_files(folder: Path) -> list[Path]:
-    """The claim files in a folder, in a stable order (.yml included, so it can be flagged)."""
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    """The claim files in a folder (regular ``*.yaml`` files, never symlinks), in a stable order."""
+    return scan_claims(folder)[0]
+
+
+def scan_claims(folder: Path, root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """Every entry of claims/ accounted for: the claim files, and a problem for anything else.
+
+    Nothing is skipped silently: a `.yml` or `.YAML` file, an editor backup, a
+    sub-folder or a symbolic link is reported, because a contributor who saved
+    a claim under such a name believes it is published. Symbolic links are
+    never followed (a link could make the build read, and echo into CI logs,
+    any file on the machine).
+    """
+    if folder.is_symlink():
+        where = display_path(folder, root)
+        return [], [Problem(where, 1, "", "the claims folder is a symbolic link", "Make claims/ a real folder holding the claim files.")]
+    if not folder.is_dir():
+        return [], []
+    claims: list[Path] = []
+    problems: list[Problem] = []
+    for entry in sorted(folder.iterdir()):
+        shown = display_path(entry, root)
+        name = entry.name
+        if entry.is_symlink():
+            problems.append(Problem(shown, 1, "", "is a symbolic link; it is not read", "Replace it with the claim file itself."))
+        elif entry.is_dir():
+            problems.append(
+                Problem(shown, 1, "", "sub-folders of claims/ are not read", f"Move its claim files up into claims/, then remove {name}/.")
+            )
+        elif name.endswith(_BACKUP_MARKS) or (name.startswith("#") and name.endswith("#")) or name.startswith(".#"):
+            problems.append(Problem(shown, 1, "", "looks like an editor backup or temporary file", "Delete it (it is not a claim)."))
+        elif entry.suffix == CLAIM_SUFFIX and entry.is_file():
+            claims.append(entry)
+        elif entry.suffix.lower() in (".yaml", ".yml"):
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    "",
+                    f"claim files end in {CLAIM_SUFFIX} (lowercase); this file is not read",
+                    f"Rename it to {entry.stem}{CLAIM_SUFFIX}.",
+                )
+            )
+        elif name not in EXPECTED_FILES:
+            problems.append(
+                Problem(
+                    shown, 1, "", "is not a claim file; claims/ holds only <id>.yaml files", "Move or delete it; claim files end in .yaml."
+                )
+            )
+    return claims, problems
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    root = root or Path.cwd()
+    """The path as shown in messages: relative to the project when inside it (symlinks not followed)."""
+    root = (root or Path.cwd()).absolute()
+    path = path.absolute()
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
 
+def _read_no_follow(path: Path) -> bytes:
+    """Read a file, refusing to follow a symbolic link swapped in after the check (O_NOFOLLOW)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
 def load_file(path: Path, today: dt.date, root: Path | None = None) -> tuple[Loaded, list[Problem]]:
     shown = display_path(path, root)
+    if path.is_symlink() or not path.is_file():
+        what = "is a symbolic link; it is not read" if path.is_symlink() else "is not a regular file"
+        return Loaded(path, shown, Document(), None), [Problem(shown, 1, "", what, "Give the claim file itself, not a link to it.")]
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        doc = Document()
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return Loaded(path, shown, doc, None), [Problem(shown, line, "", "the file is not UTF-8 text", "Save the file as UTF-8.")]
+        data = _read_no_follow(path)
     except OSError as exc:
         return Loaded(path, shown, Document(), None), [Problem(shown, 1, "", f"cannot read the file: {exc.strerror}", "Check the path.")]
+    if len(data) > MAX_FILE_BYTES:
+        return Loaded(path, shown, Document(), None), [
+            Problem(
+                shown,
+                1,
+                "",
+                f"the file is {len(data):,} bytes; a claim file holds at most {MAX_FILE_BYTES:,}",
+                "Quote less: keep quotes to the passage that matters.",
+            )
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return Loaded(path, shown, Document(), None), [Problem(shown, line, "", "the file is not UTF-8 text", "Save the file as UTF-8.")]
     doc = read(text)
     problems = [Problem(shown, line, field, message, hint) for line, field, message, hint in doc.errors]
     loaded = Loaded(path, shown, doc, None)

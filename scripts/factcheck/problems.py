@@ -58,3 +58,11 @@ def report(problems: list[Problem]) -> str:
     noun = "problem" if len(ordered) == 1 else "problems"
     lines.append(f"{len(ordered)} {noun} in {files} file{'s' if files != 1 else ''}.")
     return "\n".join(lines)
+
+
+class GenerationError(Exception):
+    """Generation stopped before writing anything; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(report(problems))
+        self.problems = problems

@@ -17,6 +17,62 @@ from pathlib import Path
 
 MANIFEST = ".generated"
 OWNED_DIRS = ("claims", "browse")
+MAX_NAME_BYTES = 255  # a file name, on every common file system
+MAX_PATH_BYTES = 1024  # a whole path under docs/ (Windows checkouts and tar need far less than PATH_MAX)
+
+
+class UnsafeOutput(Exception):
+    """The outputs cannot be written safely; ``problems`` says why, one line per path."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def check_targets(outputs: dict[str, str | bytes], docs: Path) -> list[str]:
+    """Everything that would make writing ``outputs`` into ``docs`` unsafe, before anything is written.
+
+    Refused: paths that are absolute, climb out (``..``), have over-long names,
+    or pass through a symbolic link (a generated folder committed as a link to
+    elsewhere would make the build write and delete files wherever it points).
+    """
+    problems: list[str] = []
+    if docs.is_symlink():
+        return [f"{docs}: the output folder is a symbolic link; make it a real folder"]
+    checked: set[Path] = set()
+    for rel in sorted(outputs):
+        parts = Path(rel).parts
+        if Path(rel).is_absolute() or ".." in parts or not parts:
+            problems.append(f"{rel}: not a relative path inside docs/")
+            continue
+        if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts) or len(rel.encode("utf-8")) > MAX_PATH_BYTES:
+            problems.append(f"{rel}: the file name is too long for a file system")
+            continue
+        here = docs
+        for part in parts:
+            here = here / part
+            if here in checked:
+                continue
+            checked.add(here)
+            if here.is_symlink():
+                problems.append(f"{here.relative_to(docs).as_posix()}: is a symbolic link; generated files are never written through links")
+                break
+    for owned in OWNED_DIRS:
+        for found in _walk(docs / owned):
+            if found.is_symlink():
+                problems.append(f"{found.relative_to(docs).as_posix()}: is a symbolic link inside a generated folder; remove it")
+    return sorted(set(problems))
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every entry below ``folder``, never descending into symbolic links."""
+    if not folder.is_dir() or folder.is_symlink():
+        return [folder] if folder.is_symlink() else []
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        base = Path(dirpath)
+        found += [base / name for name in dirnames + filenames]
+    return found
 
 
 @dataclass
@@ -30,12 +86,15 @@ class WriteReport:
 
 
 def write_outputs(outputs: dict[str, str | bytes], docs: Path) -> WriteReport:
+    unsafe = check_targets(outputs, docs)
+    if unsafe:
+        raise UnsafeOutput(unsafe)
     report = WriteReport()
     docs.mkdir(parents=True, exist_ok=True)
     for rel, content in sorted(outputs.items()):
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = docs / rel
-        if target.is_file() and target.read_bytes() == data:
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
             report.unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -43,6 +102,8 @@ def write_outputs(outputs: dict[str, str | bytes], docs: Path) -> WriteReport:
         report.written.append(rel)
     for rel in sorted(_previous(docs) - set(outputs)):
         path = docs / rel
+        if path.is_symlink() or not _inside_real_folders(docs, rel):
+            continue  # never delete through (or at) a link: check_targets reported links inside owned folders
         if path.is_file():
             path.unlink()
             report.removed.append(rel)
@@ -60,8 +121,18 @@ def _previous(docs: Path) -> set[str]:
     if manifest.is_file():
         found |= {line for line in manifest.read_text(encoding="utf-8").splitlines() if line}
     for owned in OWNED_DIRS:
-        found |= {p.relative_to(docs).as_posix() for p in (docs / owned).rglob("*") if p.is_file()}
+        found |= {p.relative_to(docs).as_posix() for p in _walk(docs / owned) if p.is_file() and not p.is_symlink()}
     return {rel for rel in found if not Path(rel).is_absolute() and ".." not in Path(rel).parts}
+
+
+def _inside_real_folders(docs: Path, rel: str) -> bool:
+    """Whether every folder between ``docs`` and ``rel`` is a real folder, not a link."""
+    here = docs
+    for part in Path(rel).parts[:-1]:
+        here = here / part
+        if here.is_symlink():
+            return False
+    return True
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -79,8 +150,8 @@ def _atomic_write(target: Path, data: bytes) -> None:
 def _remove_empty_dirs(docs: Path) -> None:
     for owned in OWNED_DIRS:
         root = docs / owned
-        if not root.is_dir():
+        if not root.is_dir() or root.is_symlink():
             continue
-        for folder in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        for folder in sorted((p for p in _walk(root) if p.is_dir() and not p.is_symlink()), key=lambda p: len(p.parts), reverse=True):
             if not any(folder.iterdir()):
                 folder.rmdir()

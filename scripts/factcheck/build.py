@@ -1,0 +1,157 @@
+"""`build`: the whole site, all or nothing (what `make site` runs).
+
+1. Run the generator in memory (``pipeline.run``): an invalid claim stops
+   here and nothing is touched.
+2. Stage: copy ``docs/`` (hard links where possible) into ``.cache/build/``
+   and write the new outputs there.
+3. ``mkdocs build --strict`` from the staged pages into a staged site. Every
+   warning MkDocs logs is reported against the claim file behind the page.
+4. Only when all of that succeeded: write the outputs into ``docs/`` and
+   swap the staged site into ``site/``.
+
+A failure at any step leaves ``docs/`` and ``site/`` as they were, and the
+staging folder (inside the repository, ignored by git) is removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from . import pipeline
+from .problems import Problem, report, visible
+
+STAGE = Path(".cache") / "build"
+_DOC_PATH = re.compile(r"[\w./-]+\.md")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` without following links, hard-linking files where the file system allows."""
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(src, dst, follow_symlinks=False)
+
+    if source.is_dir():
+        shutil.copytree(source, target, symlinks=True, copy_function=link_or_copy)
+    else:
+        target.mkdir(parents=True)
+
+
+def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> list[str]:
+    """Build with MkDocs (strict) as a library; returns the warnings and errors it logged (empty = success)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        config = load_config(str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True)
+        build(config)
+    except MkDocsException as exc:
+        if not collect.messages:
+            collect.messages.append(str(exc))
+    finally:
+        logger.removeHandler(collect)
+    return collect.messages
+
+
+def locate(message: str, result: pipeline.Result, stage_docs: Path) -> Problem:
+    """A MkDocs message as a problem of the claim file that produced the page it names."""
+    text = visible(message.replace(str(stage_docs) + os.sep, ""))
+    for candidate in _DOC_PATH.findall(message):
+        rel = candidate.replace(str(stage_docs) + os.sep, "").lstrip("./")
+        where = result.source_of(rel)
+        if where is not None:
+            return Problem(
+                where.file,
+                where.line,
+                "(page)",
+                f"MkDocs: {text}",
+                "This page is generated from this claim file; check its text and links.",
+            )
+    return Problem(
+        "mkdocs.yml", 1, "", f"MkDocs: {text}", "A problem of the site itself, not of a claim: check mkdocs.yml, docs/ and overrides/."
+    )
+
+
+def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
+    from .write import check_targets, write_outputs
+
+    result = pipeline.run(root)
+    timings = dict(result.timings)
+    if not result.ok:
+        return 1, result.problems, timings
+    site = root / "site"
+    if site.is_symlink():
+        return 1, [Problem("site", 1, "", "site/ is a symbolic link; the build never writes through links", "Remove the link.")], timings
+    stage = root / STAGE
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        start = time.perf_counter()
+        _copy_tree(root / "docs", stage / "docs")
+        write_outputs(result.outputs, stage / "docs")
+        timings["stage"] = time.perf_counter() - start
+        start = time.perf_counter()
+        messages = mkdocs_build(root / "mkdocs.yml", stage / "docs", stage / "site")
+        timings["mkdocs build"] = time.perf_counter() - start
+        if messages:
+            return 1, sorted({locate(m, result, stage / "docs") for m in messages}), timings
+        unsafe = check_targets(result.outputs, root / "docs")
+        if unsafe:
+            return 1, [Problem("docs", 1, "", m, "Remove the link, then run again.") for m in unsafe], timings
+        start = time.perf_counter()
+        write_outputs(result.outputs, root / "docs")
+        old = stage / "site-old"
+        if site.exists():
+            site.rename(old)
+        (stage / "site").rename(site)
+        timings["publish"] = time.perf_counter() - start
+        return 0, [], timings
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        if stage.parent.is_dir() and not any(stage.parent.iterdir()):
+            stage.parent.rmdir()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .cli import print_problems
+
+    root = Path(args.root).absolute()
+    status, problems, timings = build_site(root)
+    if problems:
+        print_problems(problems)
+        print("Nothing was changed: docs/ and site/ are as they were. Fix the problems above and run again.", file=sys.stderr)
+        return status
+    figures = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+    print(f"Site built in site/ ({figures}). Open site/index.html, or run: make serve")
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("build", help="validate, generate and build the whole site into site/ (all or nothing)")
+    p.set_defaults(func=cmd_build)
+
+
+__all__ = ["add_parser", "build_site", "mkdocs_build", "report"]
