@@ -256,7 +256,7 @@ def test_fill_in_placeholder_is_rejected(tmp_path: Path) -> None:
         ("See [this](javascript:alert(1)).", "link to `javascript:alert(1)` is not allowed"),
         ("See [this](JavaScript:alert(1)).", "link to `JavaScript:alert(1)` is not allowed"),
         ('<img src=x onerror="alert(1)"> Two reports.', "HTML (<img>) is not allowed"),
-        ("<a href='https://example.org' onclick='alert(1)'>x</a>", "HTML (attributes on <a>) is not allowed"),
+        ("<a href='https://example.org' onclick='alert(1)'>x</a>", "HTML (<a>) is not allowed"),
         ("Two reports. <!-- hidden -->", "HTML (an HTML comment) is not allowed"),
     ],
 )

@@ -60,6 +60,19 @@ def dates_are_in_order(item: Loaded, claim: Claim) -> Iterator[Problem]:
         )
     if _before(claim.reviewed, claim.date):
         yield item.problem(("reviewed",), f"reviewed {claim.reviewed}, before the claim was made ({claim.date})", "Check both dates.")
+    if claim.published and _before(claim.published, claim.date):
+        yield item.problem(
+            ("published",),
+            f"published {claim.published}, before the claim was made ({claim.date})",
+            "`published` is when this check first appeared; a claim cannot be checked before it was made.",
+        )
+    for i, entry in enumerate(claim.history):
+        if _before(entry.date, claim.first_published):
+            yield item.problem(
+                ("history", i, "date"),
+                f"dated {entry.date}, before the check was first published ({claim.first_published})",
+                "History records changes to a published check; check the date, or `published`.",
+            )
     if claim.published and claim.published > claim.reviewed:
         yield item.problem(
             ("published",),

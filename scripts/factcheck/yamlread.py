@@ -24,6 +24,7 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 PathKey = tuple[str | int, ...]
 
 _STR_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+MAX_DEPTH = 10  # a claim nests 4 levels deep (claim > corroboration > item > field); more is a mistake or an attack
 
 
 @dataclass
@@ -55,8 +56,43 @@ def dotted(path: PathKey) -> str:
     return out
 
 
+def _prescan(text: str) -> list[tuple[int, str, str, str]]:
+    """Walk the event stream (iteratively, cheap) before building anything: refuse explicit
+    tags (``!!int``, ``!!binary``, ``!custom``) and nesting deeper than ``MAX_DEPTH``, which
+    would otherwise reach constructors or recursion limits."""
+    errors: list[tuple[int, str, str, str]] = []
+    depth = 0
+    for event in yaml.parse(text, Loader=Loader):
+        line = event.start_mark.line + 1
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                errors.append(
+                    (line, "", f"nested more than {MAX_DEPTH} levels deep", "A claim file nests at most 4 levels; check the indentation.")
+                )
+                return errors
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        tag = getattr(event, "tag", None)
+        if tag is not None and not isinstance(event, (yaml.DocumentStartEvent, yaml.DocumentEndEvent)):
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            errors.append(
+                (line, "", f"YAML tags such as `{shown}` are not allowed in claim files", "Remove the tag; quote the value if it is text.")
+            )
+    return errors
+
+
 def read(text: str) -> Document:
     doc = Document()
+    try:
+        doc.errors += _prescan(text)
+    except yaml.MarkedYAMLError:
+        pass  # reported with its line by the full read below
+    except yaml.YAMLError as exc:
+        doc.errors.append((1, "", f"not valid YAML: {exc}", "Check the indentation and quotes."))
+        return doc
+    if doc.errors:
+        return doc
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -153,6 +189,9 @@ class _Converter:
             return node.value
         try:
             return self.loader.construct_object(node)
-        except yaml.YAMLError as exc:
-            self.doc.errors.append((node.start_mark.line + 1, dotted(path), f"cannot read this value: {exc}", "Put the value in quotes."))
+        except Exception as exc:  # any constructor failure is the contributor's value, not our crash
+            problem = getattr(exc, "problem", None) or type(exc).__name__
+            self.doc.errors.append(
+                (node.start_mark.line + 1, dotted(path), f"cannot read this value: {problem}", "Put the value in quotes.")
+            )
             return None
