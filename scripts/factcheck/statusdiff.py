@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .load import claim_files
+from .problems import visible
 from .sanitize import md_inline
 from .yamlread import read
 
@@ -70,7 +71,7 @@ def diff_markdown(before: dict[str, Snapshot], after: dict[str, Snapshot], base:
         new_status = new.status if new else "(removed)"
         added = sorted(set(new.evidence if new else ()) - set(old.evidence if old else ()))
         removed = sorted(set(old.evidence if old else ()) - set(new.evidence if new else ()))
-        status = f"**{old_status} → {new_status}**" if old_status != new_status else f"{new_status} (unchanged)"
+        status = f"**{_cell(old_status)} → {_cell(new_status)}**" if old_status != new_status else f"{_cell(new_status)} (unchanged)"
         rows.append((cid, status, added, removed))
     lines = [f"### Claim changes since `{md_inline(base)}`", ""]
     if not rows:
@@ -83,20 +84,30 @@ def diff_markdown(before: dict[str, Snapshot], after: dict[str, Snapshot], base:
         "| --- | --- | --- | --- |",
     ]
     for cid, status, added, removed in rows:
-        lines.append(f"| `{cid}` | {status} | {_urls(added)} | {_urls(removed)} |")
+        lines.append(f"| {_code(cid)} | {status} | {_urls(added)} | {_urls(removed)} |")
     missing = unrecorded_changes(before, after)
     if missing:
         lines += [
             "",
             "**Rating changed without a history entry:** "
-            + ", ".join(f"`{cid}`" for cid in missing)
+            + ", ".join(_code(cid) for cid in missing)
             + ". Add a `history` item with `kind: status`, the new `status`, the date and the reason.",
         ]
     return "\n".join([*lines, ""])
 
 
+def _cell(text: str) -> str:
+    """Raw (unvalidated) YAML text as inert Markdown inside a table cell: escaped, one line, no `|`."""
+    return md_inline(visible(text))
+
+
+def _code(text: str) -> str:
+    """Raw text as a code span inside a table cell: no backticks to end it, `|` escaped (GFM splits cells first)."""
+    return "`" + visible(text).replace("`", "'").replace("|", "\\|") + "`"
+
+
 def _urls(urls: list[str]) -> str:
-    return "<br>".join(f"`{u.replace('`', '')}`" for u in urls) if urls else "—"
+    return "<br>".join(_code(u) for u in urls) if urls else "—"
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
