@@ -48,6 +48,8 @@ test: $(VENV)/.installed-dev ## lint, check generated files for drift, run the t
 
 e2e: $(VENV)/.installed-dev site ## browser tests of the built site (Playwright + Debian Chromium, installed when missing)
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || { echo "error: chromium is missing: sudo apt-get install chromium" >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm is missing (it installs the pinned axe-core): sudo apt-get install npm" >&2; exit 1; }
+	npm ci --prefix tests/e2e --ignore-scripts --no-audit --no-fund --loglevel=error
 	$(PY) -m pytest tests/e2e
 
 lint-workflows: $(VENV)/.installed-dev ## lint the GitHub workflows (actionlint, zizmor)

@@ -1,157 +1,349 @@
-"""Benchmark (not a test): how generation and the MkDocs build scale with the number of claims.
+"""Benchmark (not a test): what the generator costs next to MkDocs, from 1,000 to 10,000 claims.
 
-    python tests/benchmark.py          # 1,000 synthetic claims
-    python tests/benchmark.py 5000     # another count
-    python tests/benchmark.py 200 --keep   # keep the temporary project to inspect it
+    python tests/benchmark.py                  # 1,000 and 10,000 claims (what `make bench` runs)
+    python tests/benchmark.py --claims 2000    # one size (repeat --claims for several)
+    python tests/benchmark.py --claims 200 --keep   # keep the temporary projects to inspect them
 
-Writes N synthetic, valid claims into a temporary project (a copy of mkdocs.yml,
-overrides/ and docs/stylesheets/), then times, as a contributor runs them:
-``claims.py generate`` (first run, then a second run with nothing changed) and
-``mkdocs build --strict``. Prints the figures as a table; asserts nothing.
+For each size, writes that many claims into a temporary project (a copy of
+mkdocs.yml, overrides/ and the hand-written files of docs/). The claims are the
+bundled ones, varied: fresh ids, claimants, tags, numbers and dates shifted by
+whole years, every field as long as in the original (nothing is shortened),
+every file valid. Then, each step in a fresh Python process so that nothing is
+warm that would not be warm for a contributor:
+
+1. the generator, cold (no cache, empty docs/), then with nothing changed,
+   then with one claim's summary edited; the post-build steps (search index,
+   share images) are timed on their own, beside the page generator;
+2. bare ``mkdocs build --strict`` on the pages just generated;
+3. the size of the built site, of a claim page, of each kind of output.
+
+Times are wall-clock seconds and CPU seconds (user + system of the process
+and the workers it starts): on a busy machine the wall clock measures the
+neighbours too, the CPU time does not. Prints a table per size and writes
+every figure to ``bench-results.json``. Asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-CLI = REPO / "scripts" / "claims.py"
-STATUSES = ["confirmed", "supported", "disputed", "misleading", "false", "unverified"]
-CLAIMANTS = ["John Kirby", "Shin Won-sik", "Andriy Kostin", "Oleksandr Filchakov", "Kim Song", "Security Council of the Russian Federation"]
-TAGS = ["north-korea", "russia", "ukraine", "missiles", "artillery", "sanctions", "kharkiv", "diplomacy"]
+RESULTS = REPO / "bench-results.json"
+GENERATED = ("claims", "browse", "share", "pagefind")  # docs/ folders the generator owns (not copied into the project)
+
+# -- the synthetic claims ------------------------------------------------------------
 
 
-def synthetic_claim(n: int) -> tuple[str, str]:
-    """A valid claim whose evidence meets its rating; varied status, claimant, tags and dates."""
-    claim_id = f"synthetic-claim-{n:05d}"
-    status = STATUSES[n % len(STATUSES)]
-    first, second = {
-        "confirmed": ("supports", "supports"),
-        "supported": ("supports", "context"),
-        "disputed": ("supports", "contradicts"),
-        "misleading": ("contradicts", "context"),
-        "false": ("contradicts", "contradicts"),
-        "unverified": ("context", "context"),
-    }[status]
-    year, month, day = 2022 + n % 3, 1 + n % 12, 1 + n % 28
-    tags = ", ".join(TAGS[(n + k) % len(TAGS)] for k in range(3))
-    related = f"\nrelated: [synthetic-claim-{n - 1:05d}]" if n else ""
-    text = f"""\
-id: {claim_id}
-claim: >-
-  Synthetic statement number {n}: Russia received {n * 7 % 1000} Hwasong-11 missiles
-  and {n * 13 % 5000} containers of munitions from North Korea in {year}.
-claimant:
-  name: {CLAIMANTS[n % len(CLAIMANTS)]}
-  role: spokesperson
-date: "{year}-{month:02d}-{day:02d}"
-source:
-  publisher: Example News {n % 40}
-  url: https://news{n % 40}.example.org/story/{n}
-  quote: Russia received {n * 7 % 1000} Hwasong-11 missiles, the spokesperson said.
-status: "{status}"
-summary: |
-  Synthetic verdict {n}. **Two** independent reports were checked, see
-  [the first](https://first.example.org/{n}) and [the second](https://second.example.com/{n}).
-corroboration:
-  - publisher: First Wire {n % 17}
-    url: https://first.example.org/{n}
-    accessed: "2026-01-15"
-    stance: {first}
-    quote: A passage quoted word for word from report {n}.
-    reliability: B
-    credibility: 2
-  - publisher: Second Paper {n % 23}
-    url: https://second.example.com/{n}
-    accessed: "2026-01-15"
-    stance: {second}
-tags: [{tags}]
-reviewed: "2026-01-15"{related}
+class _Dumper(yaml.SafeDumper):
+    """Multi-line text as YAML block scalars, as a contributor writes it."""
+
+
+_Dumper.add_representer(
+    str, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+)
+
+_NUMBER = re.compile(r"(?<![\w-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w-])")
+_CLAIMANT_KINDS = ("Office", "Press Service", "Spokesperson", "Ministry")
+
+
+def _earlier(value: str, years: int) -> str:
+    """A (partial) date moved back by whole years."""
+    rest = value[4:]
+    if rest.startswith("-02-29"):
+        rest = "-02-28" + rest[6:]
+    return f"{int(value[:4]) - years:04d}{rest}"
+
+
+def variant(data: dict[str, Any], k: int, ids: dict[str, str]) -> tuple[str, str]:
+    """Copy ``k`` of a bundled claim: new id, numbers changed (so no two claims are the same text), claimant, a tag, date.
+
+    Only the date the claim was made moves (back, so it stays before its source and its review): sources and
+    evidence are shared between claims, and one web page must be described the same way in every claim file.
+    """
+    d = dict(data)
+    d["date"] = _earlier(data["date"], k % 12)
+    d["id"] = ids[data["id"]]
+
+    def bump(text: str) -> str:
+        return _NUMBER.sub(lambda m: str(int(m[1].replace(",", "")) + k), text)
+
+    d["claim"] = bump(d["claim"]) + f" (statement {k})"
+    for name in ("headline", "summary", "verdict"):
+        if d.get(name):
+            d[name] = bump(d[name])
+    if k % 4:
+        d["claimant"] = {**d["claimant"], "name": f"{d['claimant']['name']} {_CLAIMANT_KINDS[k % 4]} {k % 97}"}
+    if d.get("tags"):
+        d["tags"] = list(dict.fromkeys([*d["tags"][:-1], f"topic-{k % 211}"]))
+    d["related"] = [ids[r] for r in d.get("related") or [] if r in ids]
+    if not d["related"]:
+        del d["related"]
+    return d["id"], yaml.dump(d, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+
+
+def write_claims(folder: Path, count: int) -> None:
+    """``count`` valid claims made from the bundled ones (``related`` links stay within each copy)."""
+    bundled = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((REPO / "claims").glob("*.yaml"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(-(-count // len(bundled))):
+        batch = bundled[: count - k * len(bundled)]
+        ids = {d["id"]: f"{d['id'][:60]}-{k:04d}" for d in batch}
+        for d in batch:
+            claim_id, text = variant(d, k, ids)
+            (folder / f"{claim_id}.yaml").write_text(text, encoding="utf-8")
+
+
+def make_project(root: Path, count: int) -> None:
+    """mkdocs.yml, overrides/ and the hand-written part of docs/, plus ``count`` claims."""
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    generated = (
+        set((REPO / "docs" / ".generated").read_text(encoding="utf-8").split()) if (REPO / "docs" / ".generated").is_file() else set()
+    )
+    for path in sorted((REPO / "docs").rglob("*")):
+        rel = path.relative_to(REPO / "docs")
+        if path.is_file() and rel.parts[0] not in GENERATED and rel.as_posix() not in generated and not rel.name.startswith("."):
+            (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, root / "docs" / rel)
+    write_claims(root / "claims", count)
+
+
+# -- measuring one step in a fresh process ------------------------------------------------
+
+_CHILD = """
+import json, sys, time
+sys.path.insert(0, {scripts!r})
+from pathlib import Path
+from factcheck import pipeline
+from factcheck.write import write_outputs
+root = Path({root!r})
+start = time.perf_counter()
+result = pipeline.run(root)
+if not result.ok:
+    sys.exit("\\n".join(str(p) for p in result.problems[:20]))
+run_wall = time.perf_counter() - start
+mark, mark_cpu = time.perf_counter(), pipeline.cpu_seconds()
+report = write_outputs(result.outputs, root / "docs", keys=result.keys, sums=root / ".cache" / "factcheck" / "written.json")
+timings = dict(result.timings, write=time.perf_counter() - mark)
+cpu = dict(result.cpu_timings, write=pipeline.cpu_seconds() - mark_cpu)
+print(json.dumps({{"timings": timings, "cpu": cpu, "cache": result.cache, "written": len(report.written), "unchanged": report.unchanged,
+                   "removed": len(report.removed), "outputs": len(result.outputs)}}))
 """
-    return claim_id, text
+
+EXTRAS = ("search index", "share images")
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, str]:
-    start = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"command failed ({result.returncode}): {' '.join(command)}\n{result.stdout}\n{result.stderr}")
-    return elapsed, result.stdout + result.stderr
+def timed(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], str]:
+    """Run ``command``: wall seconds, CPU seconds and peak memory of that process (its workers' CPU included)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage (and its waited-for workers')
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    if process.returncode:
+        sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{stdout[-3000:]}\n{stderr[-3000:]}")
+    # ru_maxrss: the largest resident set of the process (KiB on Linux).
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}, stdout
 
 
-def counts(output: str) -> str:
-    found = re.search(r"(\d+) written, (\d+) unchanged, (\d+) removed", output)
-    return f"{found[1]} written, {found[2]} unchanged" if found else "?"
+def generator(root: Path, env: dict[str, str]) -> dict[str, Any]:
+    figures, out = timed([sys.executable, "-c", _CHILD.format(scripts=str(REPO / "scripts"), root=str(root))], env)
+    detail = json.loads(out.strip().splitlines()[-1])
+    timings, cpu = detail["timings"], detail["cpu"]
+    # The page generator: everything but the post-build steps (and the interpreter start-up, counted in "wall").
+    figures["pages"] = sum(seconds for name, seconds in timings.items() if name not in EXTRAS)
+    figures["pages_cpu"] = sum(seconds for name, seconds in cpu.items() if name not in EXTRAS)
+    for name in EXTRAS:
+        figures[name.replace(" ", "_")] = timings.get(name, 0.0)
+        figures[name.replace(" ", "_") + "_cpu"] = cpu.get(name, 0.0)
+    figures["stages"] = timings
+    figures["stages_cpu"] = cpu
+    figures["cache"] = detail["cache"]
+    figures["files"] = {k: detail[k] for k in ("written", "unchanged", "removed", "outputs")}
+    return figures
 
 
-def kib(n: int) -> str:
+def edit_one_claim(root: Path) -> str:
+    """Change one claim as a fact-checker would: a sentence added to its summary."""
+    path = sorted((root / "claims").glob("*.yaml"))[len(list((root / "claims").glob("*.yaml"))) // 2]
+    text = path.read_text(encoding="utf-8")
+    marker = "summary: |\n"
+    assert marker in text, path
+    path.write_text(
+        text.replace(marker, marker + "  Updated after a reader's correction request; the rating stands.\n", 1), encoding="utf-8"
+    )
+    return path.name
+
+
+def sizes(site: Path) -> dict[str, Any]:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+
+    def under(*parts: str) -> int:
+        folder = site.joinpath(*parts)
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+    claim_pages = [p.stat().st_size for p in (site / "claims").glob("*/index.html")]
+    html = sum(p.stat().st_size for p in files if p.suffix == ".html")
+    return {
+        "site_bytes": total,
+        "files": len(files),
+        "html_bytes": html,
+        "claim_page_median_bytes": statistics.median(claim_pages) if claim_pages else 0,
+        "claim_pages": len(claim_pages),
+        "share_images_bytes": under("share"),
+        "pagefind_bytes": under("pagefind"),
+        "mkdocs_search_index_bytes": under("search"),
+        "claims_json_bytes": (site / "claims.json").stat().st_size if (site / "claims.json").is_file() else 0,
+        "claims_json_gz_bytes": (site / "claims.json.gz").stat().st_size if (site / "claims.json.gz").is_file() else 0,
+        "sitemap_bytes": under("sitemap.xml") + sum(p.stat().st_size for p in site.glob("sitemap.xml*")),
+    }
+
+
+def search_figures(site: Path) -> dict[str, Any] | None:
+    """Bytes fetched and time to the first result of a cold first query, if the search module measures them."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        from factcheck import searchindex
+    except ImportError:
+        return None
+    measure_search = getattr(searchindex, "measure_search", None)
+    if measure_search is None:
+        return None
+    try:
+        return measure_search(site, ["Hwasong-11", "Shoigu"])
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def bench(count: int, keep: bool) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix=f"factcheck-bench-{count}-"))
+    root = tmp / "project"
+    (root / "docs").mkdir(parents=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "https://example.org/factcheck/"}
+    env.pop("GITHUB_ACTIONS", None)
+    try:
+        print(f"\n{count:,} claims: writing the project in {root} ...", flush=True)
+        make_project(root, count)
+        claim_bytes = sum(p.stat().st_size for p in (root / "claims").glob("*.yaml"))
+        figures: dict[str, Any] = {"claims": count, "claim_files_bytes": claim_bytes}
+        print("  generator, cold ...", flush=True)
+        figures["cold"] = generator(root, env)
+        print("  generator, nothing changed ...", flush=True)
+        figures["no_change"] = generator(root, env)
+        print(f"  generator, one claim changed ({edit_one_claim(root)}) ...", flush=True)
+        figures["one_changed"] = generator(root, env)
+        print("  bare mkdocs build ...", flush=True)
+        mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")]
+        figures["mkdocs"], _ = timed(mkdocs, env)
+        figures["ratio_wall"] = figures["cold"]["pages"] / figures["mkdocs"]["wall"]
+        figures["ratio_cpu"] = figures["cold"]["pages_cpu"] / figures["mkdocs"]["cpu"]
+        figures["sizes"] = sizes(root / "site")
+        figures["search"] = search_figures(root / "site")
+        if keep:
+            print(f"  project kept in {root}")
+        return figures
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+# -- printing ---------------------------------------------------------------------------------
+
+
+def mib(n: float) -> str:
+    return f"{n / 2**20:,.1f} MiB"
+
+
+def kib(n: float) -> str:
     return f"{n / 1024:,.1f} KiB"
+
+
+def table(f: dict[str, Any]) -> str:
+    rows: list[tuple[str, str, str]] = []
+
+    def step(name: str, s: dict[str, Any]) -> None:
+        files = s["files"]
+        rows.append(
+            (
+                name,
+                f"{s['pages']:.2f} s",
+                f"CPU {s['pages_cpu']:.2f} s (process with extras: wall {s['wall']:.2f} s, peak {s['peak_mib']:.0f} MiB); "
+                f"{files['written']} written, {files['unchanged']} unchanged",
+            )
+        )
+        when = name.split(",")[-1].strip()
+        rows.append((f"  post-build: search index ({when})", f"{s['search_index']:.2f} s", f"CPU {s['search_index_cpu']:.2f} s"))
+        rows.append((f"  post-build: share images ({when})", f"{s['share_images']:.2f} s", f"CPU {s['share_images_cpu']:.2f} s"))
+
+    step("generator (pages), cold", f["cold"])
+    step("generator (pages), nothing changed", f["no_change"])
+    step("generator (pages), one claim changed", f["one_changed"])
+    m = f["mkdocs"]
+    rows.append(("bare mkdocs build --strict", f"{m['wall']:.2f} s", f"CPU {m['cpu']:.2f} s, peak {m['peak_mib']:.0f} MiB"))
+    rows.append(("generator cold ÷ bare MkDocs", f"{f['ratio_wall']:.1%}", f"wall clock; CPU time: {f['ratio_cpu']:.1%}"))
+    s = f["sizes"]
+    rows.append(("site/ size", mib(s["site_bytes"]), f"{s['files']:,} files; {kib(s['site_bytes'] / f['claims'])} per claim"))
+    rows.append(("  HTML", mib(s["html_bytes"]), ""))
+    rows.append(("  share images", mib(s["share_images_bytes"]), ""))
+    rows.append(("  search (pagefind)", mib(s["pagefind_bytes"]), ""))
+    rows.append(("  MkDocs search index", mib(s["mkdocs_search_index_bytes"]), ""))
+    rows.append(("  claims.json / .gz", mib(s["claims_json_bytes"]), mib(s["claims_json_gz_bytes"]) + " gzipped"))
+    rows.append(("claim page (median)", kib(s["claim_page_median_bytes"]), f"{s['claim_pages']:,} claim pages"))
+    if f.get("search"):
+        rows.append(("search, cold first query", "see JSON", json.dumps(f["search"])[:200]))
+    width = max(len(r[0]) for r in rows)
+    value = max(len(r[1]) for r in rows)
+    lines = [f"\n{f['claims']:,} claims", f"{'measure':<{width}}  {'value':>{value}}  detail", f"{'-' * width}  {'-' * value}  {'-' * 30}"]
+    lines += [f"{a:<{width}}  {b:>{value}}  {c}" for a, b, c in rows]
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("claims", nargs="?", type=int, default=1000, help="number of synthetic claims (default 1000)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary project and print its path")
+    parser.add_argument("--claims", type=int, action="append", help="number of claims (repeatable; default 1,000 and 10,000)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print their paths")
     args = parser.parse_args()
-
-    tmp = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
-    root = tmp / "project"
-    try:
-        (root / "claims").mkdir(parents=True)
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(REPO / "overrides", root / "overrides")
-        shutil.copytree(REPO / "docs" / "stylesheets", root / "docs" / "stylesheets")
-        for n in range(args.claims):
-            claim_id, text = synthetic_claim(n)
-            (root / "claims" / f"{claim_id}.yaml").write_text(text, encoding="utf-8")
-
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_URL": "https://example.org/factcheck/"}
-        env.pop("GITHUB_ACTIONS", None)
-        generate = [sys.executable, str(CLI), "--root", str(root), "generate"]
-        first_time, first_out = run(generate, env)
-        second_time, second_out = run(generate, env)
-        build = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")]
-        build_time, _ = run(build, env)
-
-        site = root / "site"
-        claim_pages = sorted((site / "claims").glob("synthetic-claim-*/index.html"))
-        sizes = [p.stat().st_size for p in claim_pages]
-        index = site / "search" / "search_index.json"
-        html_files = list(site.rglob("*.html"))
-
-        rows = [
-            ("claims", f"{args.claims:,}", ""),
-            ("generate, first run", f"{first_time:.2f} s", counts(first_out)),
-            ("generate, no change", f"{second_time:.2f} s", counts(second_out)),
-            ("mkdocs build --strict", f"{build_time:.2f} s", f"{len(html_files):,} HTML pages"),
-            (
-                "claim page HTML (median)",
-                kib(sorted(sizes)[len(sizes) // 2]) if sizes else "-",
-                f"largest {kib(max(sizes))}" if sizes else "",
-            ),
-            ("search_index.json", kib(index.stat().st_size) if index.is_file() else "-", ""),
-            ("whole site", kib(sum(p.stat().st_size for p in site.rglob("*") if p.is_file())), ""),
-        ]
-        width = max(len(r[0]) for r in rows)
-        value_width = max(len(r[1]) for r in rows)
-        print(f"\n{'measure':<{width}}  {'value':>{value_width}}  detail")
-        print(f"{'-' * width}  {'-' * value_width}  {'-' * 24}")
-        for name, value, detail in rows:
-            print(f"{name:<{width}}  {value:>{value_width}}  {detail}")
-        if args.keep:
-            print(f"\nproject kept in {root}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+    results: dict[str, Any] = {
+        "machine": {
+            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_start": os.getloadavg(),
+        },
+        "runs": [],
+    }
+    for count in args.claims or [1000, 10000]:
+        figures = bench(count, args.keep)
+        results["runs"].append(figures)
+        print(table(figures), flush=True)
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if len(results["runs"]) > 1:
+        first, last = results["runs"][0], results["runs"][-1]
+        growth = last["cold"]["pages"] / first["cold"]["pages"]
+        print(f"\ngenerator cold, {last['claims']:,} vs {first['claims']:,} claims: {growth:.1f}x")
+        results["growth_cold"] = growth
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nFigures written to {RESULTS.relative_to(REPO)}.")
 
 
 if __name__ == "__main__":

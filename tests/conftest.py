@@ -45,7 +45,7 @@ def valid_claim_text(claim_id: str = "example-claim", claim: str | None = None, 
 
     Line numbers (used by tests): 1 id, 2 claim, 3 claimant, 4 name, 5 role, 6 date,
     7 source, 8 publisher, 9 url, 10 quote, 11 source date, 12 status, 13 summary,
-    14 corroboration, 15-18 first item, 19-22 second item, 23 reviewed.
+    14 corroboration, 15-18 first item, 19-22 second item, 23 reviewed, 24 verdict.
     """
     claim = claim or f"The ministry said {claim_id.replace('-', ' ')} involved 40 Hwasong-11 missiles."
     return f"""\
@@ -72,6 +72,7 @@ corroboration:
     accessed: "2026-11-20"
     stance: supports
 reviewed: "2026-11-20"
+verdict: Two independent reports support the figure of 40 missiles.
 """
 
 

@@ -52,7 +52,7 @@ def test_the_base_claim_is_valid(tmp_path: Path) -> None:
 def test_unknown_top_level_field_suggests_the_close_name_at_its_line(tmp_path: Path) -> None:
     text = VALID + "tgas: [north-korea]\n"
     [problem] = check_text(tmp_path, text)
-    assert formatted([problem]) == [f"{FILE}:24: tgas: unknown field `tgas`"]
+    assert formatted([problem]) == [f"{FILE}:25: tgas: unknown field `tgas`"]
     assert problem.hint == "Did you mean `tags`?"
 
 
@@ -111,7 +111,7 @@ def test_bad_slug_id_is_rejected_with_a_suggestion(tmp_path: Path, bad: str) -> 
 def test_bad_tag_slug_is_reported_at_the_tag(tmp_path: Path) -> None:
     text = VALID + "tags:\n  - north-korea\n  - North Korea\n"
     [problem] = check_text(tmp_path, text)
-    assert (problem.line, problem.field) == (26, "tags[1]")
+    assert (problem.line, problem.field) == (27, "tags[1]")
     assert "`north-korea`" in problem.hint
 
 
@@ -239,7 +239,7 @@ def test_one_line_field_with_a_line_break_is_rejected(tmp_path: Path) -> None:
 
 def test_list_field_given_a_single_value_is_rejected(tmp_path: Path) -> None:
     [problem] = check_text(tmp_path, VALID + "tags: north-korea\n")
-    assert where([problem]) == [(24, "tags", "expected a list, got `north-korea`")]
+    assert where([problem]) == [(25, "tags", "expected a list, got `north-korea`")]
 
 
 def test_fill_in_placeholder_is_rejected(tmp_path: Path) -> None:
@@ -385,7 +385,7 @@ def test_review_before_the_claim_was_made_is_rejected(tmp_path: Path) -> None:
 
 def test_first_publication_after_the_last_review_is_rejected(tmp_path: Path) -> None:
     [problem] = check_text(tmp_path, VALID + 'published: "2026-11-21"\n')
-    assert where([problem]) == [(24, "published", "published 2026-11-21, after the last review (2026-11-20)")]
+    assert where([problem]) == [(25, "published", "published 2026-11-21, after the last review (2026-11-20)")]
 
 
 def test_evidence_accessed_before_it_was_published_is_rejected(tmp_path: Path) -> None:
@@ -463,7 +463,7 @@ def test_history_kind_outside_its_list_is_rejected(tmp_path: Path) -> None:
 def test_related_id_must_exist(tmp_path: Path) -> None:
     text = VALID + "related: [no-such-claim]\n"
     problems = check_text(tmp_path, text)
-    assert formatted(problems) == [f"{FILE}:24: related[0]: no claim has the id `no-such-claim`"]
+    assert formatted(problems) == [f"{FILE}:25: related[0]: no claim has the id `no-such-claim`"]
 
 
 def test_related_id_of_another_file_is_accepted(tmp_path: Path) -> None:
@@ -476,7 +476,7 @@ def test_related_id_of_another_file_is_accepted(tmp_path: Path) -> None:
 
 def test_claim_related_to_itself_is_rejected(tmp_path: Path) -> None:
     problems = check_text(tmp_path, VALID + "related: [example-claim]\n")
-    assert where(problems) == [(24, "related[0]", "a claim cannot be related to itself")]
+    assert where(problems) == [(25, "related[0]", "a claim cannot be related to itself")]
 
 
 def test_duplicate_ids_across_files_are_reported_naming_both_files(tmp_path: Path) -> None:
@@ -581,7 +581,7 @@ def test_cli_validate_one_file_reports_its_unknown_related_id(tmp_path: Path) ->
     result = run_cli(root, "validate", str(root / "claims" / "first-claim.yaml"))
     assert result.returncode == 1
     assert [line for line in result.stderr.splitlines() if line.startswith("claims/")] == [
-        "claims/first-claim.yaml:24: related[0]: no claim has the id `no-such-claim`"
+        "claims/first-claim.yaml:25: related[0]: no claim has the id `no-such-claim`"
     ]
 
 

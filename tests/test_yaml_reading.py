@@ -21,9 +21,9 @@ def only(problems):
 
 
 def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
-    text = valid_claim_text() + "id: example-claim\n"  # line 24 repeats line 1
+    text = valid_claim_text() + "id: example-claim\n"  # line 25 repeats line 1
     problem = only(check_text(tmp_path, text))
-    assert problem.format().splitlines()[0] == f"{FILE}:24: id: duplicate key; `id` is already set on line 1"
+    assert problem.format().splitlines()[0] == f"{FILE}:25: id: duplicate key; `id` is already set on line 1"
     assert "only the last" in problem.hint
 
 

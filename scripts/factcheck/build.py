@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import pipeline
-from .problems import Problem, report, visible
+from .problems import Problem, report
 
 STAGE = Path(".cache") / "build"
 _DOC_PATH = re.compile(r"[\w./-]+\.md")
@@ -79,7 +79,7 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path) -> list[str]
 
 def locate(message: str, result: pipeline.Result, stage_docs: Path) -> Problem:
     """A MkDocs message as a problem of the claim file that produced the page it names."""
-    text = visible(message.replace(str(stage_docs) + os.sep, ""))
+    text = message.replace(str(stage_docs) + os.sep, "")  # shown through Problem.format/github, which make it visible()
     for candidate in _DOC_PATH.findall(message):
         rel = candidate.replace(str(stage_docs) + os.sep, "").lstrip("./")
         where = result.source_of(rel)
@@ -91,9 +91,24 @@ def locate(message: str, result: pipeline.Result, stage_docs: Path) -> Problem:
                 f"MkDocs: {text}",
                 "This page is generated from this claim file; check its text and links.",
             )
+        page = stage_docs / rel
+        if rel not in result.outputs and page.is_file() and not page.is_symlink():  # a hand-written page of docs/
+            return Problem(f"docs/{rel}", _line_of_quoted(message, page), "(page)", f"MkDocs: {text}", "Fix this hand-written page.")
     return Problem(
         "mkdocs.yml", 1, "", f"MkDocs: {text}", "A problem of the site itself, not of a claim: check mkdocs.yml, docs/ and overrides/."
     )
+
+
+def _line_of_quoted(message: str, page: Path) -> int:
+    """The first line of ``page`` holding a 'quoted' part of the message (e.g. the broken link), else 1."""
+    lines = page.read_text(encoding="utf-8", errors="replace").splitlines()
+    for quoted in re.findall(r"'([^'\n]+)'", message):
+        if quoted == page.name:
+            continue
+        for number, line in enumerate(lines, start=1):
+            if quoted in line:
+                return number
+    return 1
 
 
 def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
@@ -107,6 +122,11 @@ def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
     if site.is_symlink():
         return 1, [Problem("site", 1, "", "site/ is a symbolic link; the build never writes through links", "Remove the link.")], timings
     stage = root / STAGE
+    for folder in (stage.parent, stage):  # a committed link here would make the build delete and write elsewhere
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            shown = folder.relative_to(root).as_posix()
+            message = f"{shown} is a symbolic link or a file; the build stages the site there and never writes or deletes through links"
+            return 1, [Problem(shown, 1, "", message, "Remove it (it holds only scratch files), then run again.")], timings
     shutil.rmtree(stage, ignore_errors=True)
     try:
         start = time.perf_counter()

@@ -119,12 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--interval", type=float, default=1.0, help="seconds between checks for changed claims")
     p.set_defaults(func=cmd_serve)
 
-    from . import build, newclaim, schema, statusdiff  # each imports its heavy dependencies lazily
+    from . import build, newclaim, schema, sourcereport, statusdiff  # each imports its heavy dependencies lazily
 
     build.add_parser(sub)
     newclaim.add_parser(sub)
     schema.add_parser(sub)
     statusdiff.add_parser(sub)
+    sourcereport.add_parser(sub)
 
     args = parser.parse_args(argv)
     try:

@@ -167,7 +167,9 @@ class Converter:
         if PLACEHOLDER in value:
             self.problem(path, f"still holds the “{PLACEHOLDER}” placeholder", "Replace it with the real value.")
             return None
-        if kind.pattern and not re.fullmatch(kind.pattern, value):
+        # ASCII semantics for \d (as in JSON Schema): a date in full-width or Arabic-Indic digits is no date.
+        # URLs keep Unicode \s, so a no-break or ideographic space still ends an address.
+        if kind.pattern and not re.fullmatch(kind.pattern, value, 0 if kind is URL else re.ASCII):
             self.problem(path, f"`{value}` is not {kind.description}", _pattern_hint(kind, value))
             return None
         if len(value) > kind.max_length:
@@ -228,7 +230,12 @@ class Converter:
     def check_url(self, value: str, path: PathKey) -> bool:
         from urllib.parse import urlsplit
 
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 -- raises ValueError for a port that is not a number in range
+        except ValueError as exc:  # e.g. an unbalanced "[" in the host ("Invalid IPv6 URL")
+            self.problem(path, f"`{value}` is not a valid address ({exc})", "Copy the full address from the browser's address bar.")
+            return False
         if not parts.hostname or "." not in parts.hostname:
             self.problem(path, f"`{value}` has no valid host name", "Copy the full address from the browser's address bar.")
             return False

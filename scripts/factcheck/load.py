@@ -62,6 +62,8 @@ def scan_claims(folder: Path, root: Path | None = None) -> tuple[list[Path], lis
             problems.append(
                 Problem(shown, 1, "", "sub-folders of claims/ are not read", f"Move its claim files up into claims/, then remove {name}/.")
             )
+        elif not entry.is_file():  # a pipe, socket or device: reading it could block or never end
+            problems.append(Problem(shown, 1, "", "is not a regular file (a pipe, socket or device); it is not read", "Remove it."))
         elif name.endswith(_BACKUP_MARKS) or (name.startswith("#") and name.endswith("#")) or name.startswith(".#"):
             problems.append(Problem(shown, 1, "", "looks like an editor backup or temporary file", "Delete it (it is not a claim)."))
         elif entry.suffix == CLAIM_SUFFIX and entry.is_file():

@@ -1,22 +1,41 @@
 """The generator, top to bottom: load → validate → render → add the extras → check → write.
 
-``run`` does everything in memory and writes nothing, so a problem found at
-any stage (an invalid claim, two pages wanting one path, an unsafe output
-folder) leaves ``docs/`` exactly as it was. ``generate`` writes the result.
-The command line (``cli.py``) and the site build (``build.py``) call these.
+``run`` does everything in memory and writes nothing but its cache, so a
+problem found at any stage (an invalid claim, two pages wanting one path, an
+unsafe output folder) leaves ``docs/`` exactly as it was. ``generate`` writes
+the result. The command line (``cli.py``) and the site build (``build.py``)
+call these.
+
+Work is done once and remembered (``cache.py``): a claim file whose bytes did
+not change is neither read nor checked again (the rules across claims still
+run on every claim), a page whose inputs did not change is not rendered
+again, and share images and the search index are rebuilt only when what they
+show changed. With many claims to load or render, the work is shared between
+the machine's cores (``os.fork`` workers; results are merged in a fixed
+order, so the output does not depend on the number of cores).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import gzip
+import os
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from . import cache
 from .load import Loaded, scan_claims
 from .model import Claim
 from .problems import GenerationError, Problem
-from .rules import validate
+from .rules import check_all, check_file
 from .siteconfig import SiteConfig, read_config
+
+PARALLEL_MIN = 200  # below this many claims to load or render, one process is faster than starting workers
+GZIP_LEVEL = 9  # claims.json.gz: written rarely (cached), downloaded often
 
 
 @dataclass
@@ -28,6 +47,9 @@ class Result:
     claims: list[Claim] = field(default_factory=list)
     outputs: dict[str, str | bytes] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # stage name -> seconds
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # stage name -> CPU seconds (this process and its workers)
+    cache: dict[str, dict[str, int]] = field(default_factory=dict)  # "hits"/"misses" -> cache part -> count
+    keys: dict[str, str] = field(default_factory=dict)  # output path -> hash of everything that made it (when cached)
 
     @property
     def ok(self) -> bool:
@@ -42,62 +64,388 @@ class Result:
         return None
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of the workers it has waited for."""
+    import resource
+
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 class _Clock:
-    def __init__(self, timings: dict[str, float]) -> None:
-        self.timings = timings
-        self.start = time.perf_counter()
+    def __init__(self, timings: dict[str, float], cpu: dict[str, float]) -> None:
+        self.timings, self.cpu = timings, cpu
+        self.start, self.start_cpu = time.perf_counter(), cpu_seconds()
 
     def lap(self, name: str) -> None:
-        now = time.perf_counter()
+        now, now_cpu = time.perf_counter(), cpu_seconds()
         self.timings[name] = self.timings.get(name, 0.0) + now - self.start
-        self.start = now
+        self.cpu[name] = self.cpu.get(name, 0.0) + now_cpu - self.start_cpu
+        self.start, self.start_cpu = now, now_cpu
 
 
-def run(root: Path, extras: bool = True) -> Result:
-    """Load, validate and render every claim in memory; nothing is written."""
+def run(root: Path, extras: bool = True, use_cache: bool = True) -> Result:
+    """Load, validate and render every claim in memory; nothing is written but the cache."""
     result = Result()
-    clock = _Clock(result.timings)
+    clock = _Clock(result.timings, result.cpu_timings)
     found, stray = scan_claims(root / "claims", root)
-    result.items, problems = validate(found, root=root)
-    result.problems = sorted(set(problems + stray))
+    config_file = root / "mkdocs.yml"
+    config = read_config(config_file)
+    store = (
+        cache.Store.open(root, cache.fingerprint(config_file.read_text(encoding="utf-8"), repr(config))) if use_cache else cache.Store.off()
+    )
+    clock.lap("cache")
+    result.items, problems, hashes = load_claims(found, root, store)
+    result.problems = sorted(set(problems + check_all(result.items) + stray))
     clock.lap("load and validate")
     if result.problems:
+        _finish(result, store, clock)
         return result
     result.claims = [i.claim for i in result.items if i.claim is not None]
-    config = read_config(root / "mkdocs.yml")
     try:
-        result.outputs = render(result.claims, config)
+        result.outputs = render(result.claims, config, store, hashes, result.items)
         clock.lap("render pages")
         if extras:
-            for name, make in _extras():
+            for name, make in _extras(store):
                 _merge(result.outputs, make(result.claims, config), name)
                 clock.lap(name)
     except GenerationError as exc:
         result.problems = sorted(set(exc.problems))
+        _finish(result, store, clock)
         return result
     from .write import check_targets
 
     unsafe = check_targets(result.outputs, root / "docs")
     result.problems = [Problem("docs", 1, "", message, "Remove the link or the offending file, then run again.") for message in unsafe]
+    result.keys = output_keys(store, result.outputs)
+    _finish(result, store, clock)
     return result
 
 
-def render(claims: list[Claim], config: SiteConfig) -> dict[str, str | bytes]:
-    from .render import render_site
+def _finish(result: Result, store: cache.Store, clock: _Clock) -> None:
+    store.save()
+    result.cache = {"hits": dict(store.hits), "misses": dict(store.misses)}
+    clock.lap("cache")
 
-    return render_site(claims, config)
+
+# -- loading ---------------------------------------------------------------------
 
 
-def _extras() -> list[tuple[str, object]]:
-    """Post-render outputs that live beside the pages: the search index and the share images."""
+def _file_hash(path: Path, display: str, store: cache.Store) -> str | None:
+    """The hash of a claim file's bytes; taken from the cache when its size, times and inode are unchanged."""
+    try:
+        stat = path.lstat()
+    except OSError:
+        return None
+    seen = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"  # ctime: even a restored mtime changes it
+    known = store.get("claims", "stat:" + display, seen)
+    if known is not None:
+        return str(known)
+    try:
+        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    except OSError:
+        data = None
+    if data is None:
+        return None
+    sha = cache.digest(data)
+    store.put("claims", "stat:" + display, seen, sha)
+    return sha
+
+
+def load_claims(paths: list[Path], root: Path, store: cache.Store) -> tuple[list[Loaded], list[Problem], dict[str, str]]:
+    """Every claim file loaded and checked (from the cache when its bytes are unchanged); also each claim's hash, by id."""
+    from .load import display_path
+
+    today = dt.date.today()
+    items: list[Loaded | None] = [None] * len(paths)
+    problems: list[Problem] = []
+    shas: list[str | None] = []
+    todo: list[int] = []
+    for n, path in enumerate(paths):
+        display = display_path(path, root)
+        sha = _file_hash(path, display, store)
+        shas.append(sha)
+        cached = store.get("claims", "claim:" + display, sha) if sha else None
+        if cached is not None:
+            items[n] = dataclasses.replace(cached, path=path)
+        else:
+            todo.append(n)
+    loaded = _map(_check_files, [paths[n] for n in todo], today, root)
+    for n, (item, found) in zip(todo, loaded, strict=True):
+        items[n] = item
+        problems += found
+        sha = shas[n]
+        if sha and not found and item.claim is not None:
+            store.put("claims", "claim:" + item.display, sha, item)  # only clean claims: a problem is always reported afresh
+    done = [i for i in items if i is not None]
+    hashes = {i.claim.id: sha for i, sha in zip(done, shas, strict=True) if i.claim is not None and sha}
+    return done, problems, hashes
+
+
+def _check_files(paths: Sequence[Path], today: dt.date, root: Path) -> list[tuple[Loaded, list[Problem]]]:
+    return [check_file(path, today, root) for path in paths]
+
+
+# -- parallel map ------------------------------------------------------------------
+
+
+def workers() -> int:
+    """How many processes to use: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _map(func: Callable[..., list[Any]], items: Sequence[Any], *args: Any) -> list[Any]:
+    """``func(chunk, *args)`` over chunks of ``items``, results concatenated in order; forked workers when it pays."""
+    count = workers()
+    if len(items) < PARALLEL_MIN or count < 2 or not hasattr(os, "fork"):
+        return func(items, *args)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(items) // (count * 4))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [value for part in pool.map(func, chunks, *[[a] * len(chunks) for a in args]) for value in part]
+
+
+# -- rendering ---------------------------------------------------------------------
+
+
+class _Uncacheable(Exception):
+    """A template context holding something the cache cannot key."""
+
+
+def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
+    """Append a stable description of ``value`` to ``parts`` (a claim is described by its file's hash)."""
+    if isinstance(value, Claim):
+        parts.append("claim:" + hashes[value.id])
+    elif value is None or isinstance(value, str | int | float | bool):
+        parts.append(f"{type(value).__name__}:{value}")
+    elif isinstance(value, dict):
+        parts.append(f"dict:{len(value)}")
+        for key, item in value.items():
+            _feed(parts, key, hashes)
+            _feed(parts, item, hashes)
+    elif isinstance(value, list | tuple):
+        parts.append(f"list:{len(value)}")
+        for item in value:
+            _feed(parts, item, hashes)
+    elif isinstance(value, set | frozenset):
+        members: list[str] = []
+        for item in value:
+            one: list[str] = []
+            _feed(one, item, hashes)
+            members.append("\x1f".join(one))
+        parts.append(f"set:{len(value)}")
+        parts += sorted(members)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts.append(type(value).__qualname__)
+        for f in dataclasses.fields(value):
+            _feed(parts, getattr(value, f.name), hashes)
+    else:
+        raise _Uncacheable(type(value).__qualname__)
+
+
+def _renderer_class() -> type:
+    from .render import Renderer, claim_path
+
+    class CachedRenderer(Renderer):
+        """The site's renderer, serving pages from the cache when everything they show is unchanged."""
+
+        def __init__(self, claims: list[Claim], config: SiteConfig, store: cache.Store, hashes: dict[str, str]) -> None:
+            super().__init__(claims, config)
+            self.store, self.hashes = store, hashes
+            self.ready: dict[str, tuple[Any, str]] = {}  # claim id -> (origin, page) rendered by the workers
+
+        # A claim page shows its claim, the address of its claimant's page and its related claims.
+        def claim_key(self, claim: Claim) -> str:
+            related = [self.hashes[r] for r in claim.related if r in self.by_id]
+            return cache.digest(self.hashes[claim.id], self.claimant_of[claim.id].path, *related)
+
+        def render(self) -> dict[str, str | bytes]:
+            missing = [c.id for c in self.claims if not self.store.has("pages", claim_path(c), self.claim_key(c))]
+            if len(missing) >= PARALLEL_MIN and workers() > 1:
+                global _WORKER_RENDERER
+                self.env.get_template("claim.html.j2")  # compiled once, before the workers are forked
+                _WORKER_RENDERER = self
+                try:
+                    self.ready = dict(_map(_render_claims, missing))
+                finally:
+                    _WORKER_RENDERER = None
+            return super().render()
+
+        def render_claim(self, claim: Claim) -> None:
+            path, key = claim_path(claim), self.claim_key(claim)
+            hit = self.store.get("pages", path, key) or self.ready.pop(claim.id, None)
+            if hit is None:
+                super().render_claim(claim)
+                hit = (self._made_by[path], self.outputs[path])
+            else:
+                self.claim(path, hit[0], hit[1])
+            self.store.put("pages", path, key, hit)
+
+        def page(self, path: str, template: str, meta: dict[str, Any], origin: Any = None, **context: Any) -> None:
+            if path in self.outputs or (template == "claim.html.j2"):
+                return super().page(path, template, meta, origin, **context)
+            parts = [path, template]
+            try:
+                _feed(parts, meta, self.hashes)
+                _feed(parts, origin, self.hashes)
+                _feed(parts, context, self.hashes)
+            except _Uncacheable:
+                return super().page(path, template, meta, origin, **context)
+            key = cache.digest(*parts)
+            hit = self.store.get("pages", path, key)
+            if hit is None:
+                super().page(path, template, meta, origin, **context)
+                hit = (self._made_by[path], self.outputs[path])
+            else:
+                self.claim(path, hit[0], hit[1])
+            self.store.put("pages", path, key, hit)
+
+        def data_files(self) -> list[tuple[str, str | bytes]]:
+            key = cache.digest("data", *(self.hashes[c.id] for c in self.claims))
+            files = self.store.get("pages", "(data files)", key)
+            if files is None:
+                files = super().data_files()
+                json_text = dict(files).get("claims.json")
+                if isinstance(json_text, str):  # offered compressed too: ~1/10 of the download
+                    files.append(("claims.json.gz", gzip.compress(json_text.encode("utf-8"), GZIP_LEVEL, mtime=0)))
+            self.store.put("pages", "(data files)", key, files)
+            return list(files)
+
+    return CachedRenderer
+
+
+_WORKER_RENDERER: Any = None  # the renderer a forked worker inherits
+
+
+def _render_claims(ids: Sequence[str]) -> list[tuple[str, tuple[Any, str]]]:
+    from .render import claim_path
+
+    renderer = _WORKER_RENDERER
+    done = []
+    for claim_id in ids:
+        claim = renderer.by_id[claim_id]
+        path = claim_path(claim)
+        super(type(renderer), renderer).render_claim(claim)
+        done.append((claim_id, (renderer._made_by.pop(path), renderer.outputs.pop(path))))
+    return done
+
+
+def render(
+    claims: list[Claim],
+    config: SiteConfig,
+    store: cache.Store | None = None,
+    hashes: dict[str, str] | None = None,
+    items: Sequence[Loaded] = (),
+) -> dict[str, str | bytes]:
+    """Every page and data file; ``RenderError`` becomes a located problem of the claim files that caused it."""
+    from .render import RenderError
+
+    store = store or cache.Store.off()
+    hashes = hashes if hashes is not None else {c.id: cache.digest(repr(c)) for c in claims}
+    try:
+        outputs = _renderer_class()(claims, config, store, hashes).render()
+    except RenderError as exc:
+        where = {item.claim.id: item for item in items if item.claim is not None}
+        located = [where[cid].problem(exc.field, exc.message, exc.hint) for cid in exc.claim_ids if cid in where]
+        raise GenerationError(located or [Problem("claims", 1, "", exc.message, exc.hint)]) from exc
+    if "claims.json" in outputs and "claims.json.gz" not in outputs:
+        text = outputs["claims.json"]
+        outputs["claims.json.gz"] = gzip.compress(text.encode("utf-8") if isinstance(text, str) else text, GZIP_LEVEL, mtime=0)
+    return outputs
+
+
+def output_keys(store: cache.Store, outputs: dict[str, str | bytes]) -> dict[str, str]:
+    """For each output served or made through the cache, the hash of what made it (lets the writer skip it unread)."""
+    if store.folder is None:
+        return {}
+    keys: dict[str, str] = {}
+    for part in ("pages", "extras"):
+        for name, (key, value) in store.new[part].items():
+            if isinstance(value, list):  # the data files: [(path, content)]
+                paths = [path for path, _ in value]
+            elif isinstance(value, dict):  # the search index: {path: bytes}
+                paths = list(value)
+            else:
+                paths = [name]
+            for path in paths:
+                if path in outputs:
+                    keys[path] = cache.digest(store.fingerprint, part, name, key, path)
+    return keys
+
+
+# -- the extras: search index, share images ------------------------------------------
+
+
+def _extras(store: cache.Store) -> list[tuple[str, Callable[[list[Claim], SiteConfig], dict[str, bytes]]]]:
+    """Post-render outputs that live beside the pages: the search index and the share images (each cached)."""
     import importlib
     import importlib.util
 
-    found = []
-    for name, module, function in (("search index", "searchindex", "index_files"), ("share images", "shareimage", "share_images")):
-        if importlib.util.find_spec(f"factcheck.{module}") is not None:  # TEMPORARY while both modules are being written
-            found.append((name, getattr(importlib.import_module(f"factcheck.{module}"), function)))
+    found: list[tuple[str, Callable[[list[Claim], SiteConfig], dict[str, bytes]]]] = []
+    if importlib.util.find_spec("factcheck.searchindex") is not None:  # TEMPORARY while both modules are being written
+        found.append(
+            ("search index", lambda claims, config: _search_index(importlib.import_module("factcheck.searchindex"), claims, config, store))
+        )
+    if importlib.util.find_spec("factcheck.shareimage") is not None:
+        found.append(
+            ("share images", lambda claims, config: _share_images(importlib.import_module("factcheck.shareimage"), claims, config, store))
+        )
     return found
+
+
+def _search_index(module: Any, claims: list[Claim], config: SiteConfig, store: cache.Store) -> dict[str, bytes]:
+    """The whole index, rebuilt only when one of its records changed."""
+    ordered = sorted(claims, key=lambda c: c.id)
+    record = getattr(module, "record_html", None)
+    key = cache.digest("search", *((c.id + "\n" + record(c)) if record else repr(c) for c in ordered))
+    files = store.get("extras", "search index", key)
+    if files is None:
+        files = module.index_files(claims, config)
+    store.put("extras", "search index", key, files)
+    return dict(files)
+
+
+def _share_key(claim: Claim) -> str:
+    """What a share card draws: headline, claimant, rating."""
+    who = claim.claimant
+    return cache.digest("share", claim.id, claim.title, who.name, who.role or "", str(claim.status), claim.rating.label)
+
+
+def _share_images(module: Any, claims: list[Claim], config: SiteConfig, store: cache.Store) -> dict[str, bytes]:
+    """One image per claim, drawn again only when what it shows changed (in parallel when many are missing)."""
+    images: dict[str, bytes] = {}
+    missing: list[Claim] = []
+    for claim in claims:
+        image = store.get("extras", f"share/{claim.id}.png", _share_key(claim))
+        if image is None:
+            missing.append(claim)
+        else:
+            images[f"share/{claim.id}.png"] = image
+    site = store.get("extras", "share/site.png", "site")
+    if missing or site is None:
+        drawn: dict[str, bytes] = dict(_map(_draw_share, missing, module.__name__, config)) if missing else {}
+        if site is None:
+            site = module.share_images([], config)["share/site.png"]
+        for claim in missing:
+            images[f"share/{claim.id}.png"] = drawn[f"share/{claim.id}.png"]
+    for claim in claims:
+        store.put("extras", f"share/{claim.id}.png", _share_key(claim), images[f"share/{claim.id}.png"])
+    store.put("extras", "share/site.png", "site", site)
+    images["share/site.png"] = site
+    return dict(sorted(images.items()))
+
+
+def _draw_share(claims: Iterable[Claim], module_name: str, config: SiteConfig) -> list[tuple[str, bytes]]:
+    import importlib
+
+    drawn = importlib.import_module(module_name).share_images(list(claims), config)
+    return [(path, data) for path, data in drawn.items() if path != "share/site.png"]
 
 
 def _merge(outputs: dict[str, str | bytes], extra: dict[str, bytes], name: str) -> None:
@@ -116,7 +464,7 @@ def generate(root: Path) -> tuple[Result, str]:
         return result, "Nothing was written: fix the problems above and run again."
     start = time.perf_counter()
     try:
-        report = write_outputs(result.outputs, root / "docs")
+        report = write_outputs(result.outputs, root / "docs", keys=result.keys, sums=root / cache.FOLDER / "written.json")
     except UnsafeOutput as exc:
         result.problems = [Problem("docs", 1, "", message, "Remove the link, then run again.") for message in exc.problems]
         return result, "Nothing was written: fix the problems above and run again."

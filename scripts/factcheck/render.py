@@ -1,30 +1,105 @@
-"""Stage 3: render validated claims into Markdown pages (and data files).
+"""Stage 3: render validated claims into pages (and data files).
 
-Every page comes from a template file in ``templates/``; this module only
-prepares what the templates need. Output is deterministic: the same claims
-and config give the same bytes.
+Every page is front matter built here as a dict (serialised by PyYAML and
+read back to prove it round-trips) plus a body rendered from a template in
+``templates/``. Contributor text reaches a page only inside **one raw HTML
+block** (``<article class="fc-claim">`` or ``<div class="fc-page">``), written
+with no blank line inside, so Python-Markdown copies it without reading it:
+plain text is HTML-escaped by Jinja's autoescaping, URLs are checked http(s)
+and attribute-escaped, and the summary is the sanitiser's balanced HTML.
+Static prose pages (methodology, about, corrections policy) stay Markdown:
+their text is ours.
+
+Output is deterministic: the same claims and config give the same bytes.
+``Renderer.origins`` records which claim made each output path; two things
+wanting one path raise ``OutputCollision`` instead of overwriting.
 """
 
 from __future__ import annotations
 
-import html
-import json
+import functools
 import posixpath
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import yaml
+from markupsafe import Markup, escape
+from slugify import slugify
 
-from . import model, structured
-from .model import STATUS, Claim, normalise_origin
+from . import model, sourcereport, structured
+from .model import STATUS, Claim
 from .sanitize import markdown_html, md_inline, safe_url
 from .siteconfig import SiteConfig
 
 TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+SLUG_MAX = 80  # claimant slugs: short enough for any file system, with room for "-2.md"
+SITE_IMAGE = "share/site.png"
+NOT_YET_RATED = (
+    "Not yet rated: we have not found enough evidence to rate this claim either way. The rating will change as evidence arrives."
+)
+
+
+# -- errors the pipeline turns into located problems -------------------------
+
+
+class RenderError(ValueError):
+    """Rendering refused: ``claim_ids`` and ``field`` say which claims and which field caused it."""
+
+    def __init__(self, message: str, claim_ids: Sequence[str], field: tuple[str, ...], hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.claim_ids = tuple(claim_ids)
+        self.field = field
+        self.hint = hint
+
+
+class OutputCollision(RenderError):
+    """Two pages want one output path (an id, tag or claimant equal to a listing page or its page 2...)."""
+
+    def __init__(self, path: str, first: Origin, second: Origin) -> None:
+        ids = [o.claim_id for o in (first, second) if o.claim_id]
+        super().__init__(
+            f"{second.what} would be written to {path}, which is already {first.what}",
+            ids,
+            second.field or first.field,
+            "Choose a different id, tag or name: this path is taken.",
+        )
+        self.path, self.first, self.second = path, first, second
+
+
+class ClaimantCollision(RenderError):
+    """Two different claimant names give the same page address."""
+
+    def __init__(self, slug: str, names: tuple[str, str], claim_ids: Sequence[str]) -> None:
+        super().__init__(
+            f"claimants {names[0]!r} and {names[1]!r} would share the page browse/claimants/{slug}/",
+            claim_ids,
+            ("claimant", "name"),
+            "Spell one claimant's name exactly as in the other claim if they are the same, or tell them apart (e.g. a middle name).",
+        )
+        self.slug, self.names = slug, names
+
+
+class FrontMatterError(RenderError):
+    """Serialised front matter did not read back as the same data."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What made an output path: a claim (its id, and the field that named the path) or the site itself."""
+
+    what: str
+    claim_id: str | None = None
+    field: tuple[str, ...] = ()
+
+
+# -- small pure helpers -------------------------------------------------------
 
 
 def human_date(value: str) -> str:
@@ -36,8 +111,136 @@ def human_date(value: str) -> str:
     return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "unnamed"
+def claimant_key(name: str) -> str:
+    """Names that are the same claimant: NFC, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def claimant_slug(name: str) -> str:
+    """A stable, readable page slug for any script: 'Олександр Фільчаков' -> 'oleksandr-filchakov', '황준국' -> 'hwangjungug'."""
+    slug = slugify(name, max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    if slug:
+        return slug
+    # Nothing transliterable (only symbols): a stable code from the name itself.
+    return "claimant-" + "-".join(f"{ord(ch):x}" for ch in claimant_key(name) if not ch.isspace())[: SLUG_MAX - 9].rstrip("-")
+
+
+def language_name(tag: str) -> str:
+    """English name of a BCP 47 tag ('ko' -> 'Korean'); the tag itself if unknown."""
+    try:
+        from babel import Locale
+
+        name = Locale.parse(tag, sep="-").get_display_name("en")
+    except (ValueError, TypeError, LookupError, ImportError):
+        return tag
+    return name or tag
+
+
+def is_english(tag: str | None) -> bool:
+    return tag is None or tag.split("-")[0].lower() == "en"
+
+
+def page_url(path: str) -> str:
+    """Output path -> site-relative URL: 'index.md' -> '', 'claims/x.md' -> 'claims/x/', 'feed.xml' -> 'feed.xml'."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    return stem[: -len("index")] if stem.endswith("/index") else stem + "/"
+
+
+@functools.lru_cache(maxsize=65536)
+def relative_url(target: str, here: str) -> str:
+    """The link from page ``here`` to output ``target`` (both output paths), as the built site needs it."""
+    base = [p for p in page_url(here).split("/") if p]
+    *folders, leaf = page_url(target).split("/")
+    common = 0
+    while common < min(len(base), len(folders)) and base[common] == folders[common]:
+        common += 1
+    return "../" * (len(base) - common) + "".join(f"{p}/" for p in folders[common:]) + leaf or "./"
+
+
+_PRE = re.compile(r"<pre>(.*?)</pre>", re.S)
+
+
+def raw_block(html_text: str) -> str:
+    """HTML with no blank line inside, so Python-Markdown keeps it as one raw block ('\\n' in <pre> becomes '&#10;')."""
+    html_text = _PRE.sub(lambda m: "<pre>" + m[1].replace("\n", "&#10;") + "</pre>", html_text)
+    return "\n".join(line.rstrip() for line in html_text.splitlines() if line.strip()) + "\n"
+
+
+_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)  # MkDocs' own pattern
+
+
+# libyaml when present (as fast as the rest of the page); the tests check the result with MkDocs' own reader.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """``meta`` as a YAML front-matter block; raises FrontMatterError unless it reads back as the same data."""
+    dumped = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=2**31 - 1, default_flow_style=False)
+    text = "---\n" + dumped + "---\n"
+    found = _FRONT_MATTER.match(text)
+    try:
+        back = yaml.load(found[1], Loader=_LOADER) if found else None  # a safe loader (libyaml when present)
+    except yaml.YAMLError:
+        back = None
+    if back != meta:
+        raise FrontMatterError("the page's front matter does not read back as written", (), (), "Report this as a bug.")
+    return text
+
+
+def badge(status: str, large: bool = False) -> Markup:
+    """The rating as a word on its colour: never colour alone."""
+    choice = STATUS.get(status)
+    assert choice is not None, "validated claims have a known status"
+    size = " fc-badge--large" if large else ""
+    return Markup(f'<span class="fc-badge fc-badge--{escape(status)}{size}">{escape(choice.label)}</span>')
+
+
+def time_tag(value: str) -> Markup:
+    """A (partial) date for people and machines: <time datetime="2024-09">September 2024</time>."""
+    return Markup(f'<time datetime="{escape(value)}">{escape(human_date(value))}</time>')
+
+
+def summary_html(claim: Claim) -> Markup:
+    """The summary through the one sanitiser (contract 3), as HTML safe to place in the page's raw block."""
+    return Markup(markdown_html(claim.summary))
+
+
+def verdict_text(claim: Claim) -> str:
+    """The claim-specific verdict; for an unverified claim without one, plainly 'not yet rated'."""
+    if claim.verdict:
+        return claim.verdict
+    return NOT_YET_RATED if claim.status == model.NOT_ESTABLISHED else claim.rating.definition
+
+
+@dataclass(frozen=True)
+class EvidenceFigures:
+    """What the evidence establishes, counted in independent origins (items repeating a report count once)."""
+
+    supporting: int
+    contradicting: int
+    context_items: int
+    statement: int  # supporting origins with an item showing the statement was made
+    event: int  # supporting origins with an item showing the event happened
+    unclassified: int  # supporting origins none of whose items says what it shows
+
+    @classmethod
+    def of(cls, claim: Claim) -> EvidenceFigures:
+        kinds: dict[str, set[str | None]] = {}
+        for item in claim.evidence("supports"):
+            kinds.setdefault(item.origin, set()).add(item.establishes)
+        return cls(
+            supporting=len(kinds),
+            contradicting=len(claim.origins("contradicts")),
+            context_items=len(claim.evidence("context")),
+            statement=sum("statement" in k for k in kinds.values()),
+            event=sum("event" in k for k in kinds.values()),
+            unclassified=sum(not (k - {None}) for k in kinds.values()),
+        )
 
 
 @dataclass(frozen=True)
@@ -68,6 +271,54 @@ def claim_path(claim: Claim) -> str:
     return f"claims/{claim.id}.md"
 
 
+def status_path(status: str) -> str:
+    return f"browse/status/{status}.md"
+
+
+def tag_path(tag: str) -> str:
+    return f"browse/tags/{tag}.md"
+
+
+@dataclass
+class ClaimantGroup:
+    """One claimant's page: every claim by names that are the same claimant (NFC, case-folded)."""
+
+    name: str
+    slug: str
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"browse/claimants/{self.slug}.md"
+
+    @property
+    def url(self) -> str | None:
+        return next((c.claimant.url for c in self.claims if c.claimant.url), None)
+
+    @property
+    def tally(self) -> dict[str | int, int]:
+        return _tally(self.claims)
+
+
+def group_claimants(claims: Sequence[Claim]) -> list[ClaimantGroup]:
+    """Claimants by name (NFC, case-folded), each with a slug; raises ClaimantCollision if two names share one."""
+    groups: dict[str, ClaimantGroup] = {}
+    for claim in sorted(claims, key=lambda c: c.id):
+        key = claimant_key(claim.claimant.name)
+        if key not in groups:
+            groups[key] = ClaimantGroup(claim.claimant.name, claimant_slug(claim.claimant.name))
+        groups[key].claims.append(claim)
+    by_slug: dict[str, ClaimantGroup] = {}
+    for group in groups.values():
+        other = by_slug.setdefault(group.slug, group)
+        if other is not group:
+            raise ClaimantCollision(group.slug, (other.name, group.name), [other.claims[0].id, group.claims[0].id])
+    return list(groups.values())
+
+
+# -- the renderer ---------------------------------------------------------------
+
+
 class Renderer:
     def __init__(self, claims: list[Claim], config: SiteConfig) -> None:
         self.claims = sorted(claims, key=lambda c: c.id)
@@ -76,156 +327,292 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             undefined=jinja2.StrictUndefined,
-            autoescape=False,  # we write Markdown; each value is escaped for its context by a filter
+            autoescape=True,  # every value is HTML-escaped unless it is Markup built safely here
+            auto_reload=False,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            md=md_inline,
-            e=lambda s: html.escape(str(s), quote=True),
-            url=lambda u: html.escape(safe_url(u), quote=True),
-            markdown=markdown_html,
+            md=lambda s: Markup(md_inline(s)),  # plain text as Markdown text (kept for Markdown templates)
+            url=lambda u: escape(safe_url(str(u))),
             human_date=human_date,
-            slug=slugify,
-            tojson=structured.script_json,
-            # Front-matter text: the theme prints page.meta.title/description into HTML unescaped.
-            meta=lambda v: json.dumps(html.escape(str(v), quote=True), ensure_ascii=False),
+            lang_name=language_name,
+            ticks=_ticks,
         )
         self.env.globals.update(
             statuses=STATUS.choices,
             model=model,
             config=config,
             claim_path=claim_path,
+            status_path=status_path,
+            tag_path=tag_path,
+            is_english=is_english,
+            badge=badge,
+            badge_html=badge,
+            time_tag=time_tag,
+            verdict_text=verdict_text,
         )
+        self._templates: dict[str, jinja2.Template] = {}
+        self._cards: dict[tuple[str, str, int, bool], Markup] = {}  # (claim id, its link, heading level, role)
         self.outputs: dict[str, str | bytes] = {}
+        self.origins: dict[str, str | None] = {}  # output path -> id of the claim that made it (None: the site)
+        self._made_by: dict[str, Origin] = {}
+        self.claimants = group_claimants(self.claims)
+        self.claimant_of = {c.id: g for g in self.claimants for c in g.claims}
 
     # -- helpers used by the page builders ---------------------------------
 
-    def page(self, path: str, template: str, **context: Any) -> None:
-        here = posixpath.dirname(path)
+    def template(self, name: str) -> jinja2.Template:
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
 
+    def claim(self, path: str, origin: Origin, content: str | bytes) -> None:
+        """Record that ``origin`` makes ``path``; a second claimant on one path is an error, never an overwrite."""
+        if path in self._made_by:
+            raise OutputCollision(path, self._made_by[path], origin)
+        self._made_by[path] = origin
+        self.origins[path] = origin.claim_id
+        self.outputs[path] = content
+
+    def page(self, path: str, template: str, meta: dict[str, Any], origin: Origin | None = None, **context: Any) -> None:
         def link(target: str) -> str:
-            return posixpath.relpath(target, here or ".")
+            """Relative link to an output file, for Markdown templates (MkDocs resolves and checks it)."""
+            return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
-        self.outputs[path] = self.env.get_template(template).render(link=link, here=path, **context)
+        def href(target: str) -> str:
+            """Relative URL of an output file, for HTML (MkDocs does not read raw HTML)."""
+            return relative_url(target, path)
 
-    def paginated(self, base: str, template: str, items: Sequence[Any], **context: Any) -> None:
+        def card(claim: Claim, level: int = 2, role: bool = False) -> Markup:
+            """A claim's card: the same wherever its link is the same, so rendered once per link."""
+            key = (claim.id, href(claim_path(claim)), level, role)
+            if key not in self._cards:
+                self._cards[key] = Markup(self.template("_card.html.j2").render(c=claim, level=level, role=role, href=href))
+            return self._cards[key]
+
+        body = self.template(template).render(link=link, href=href, card=card, here=path, **context)
+        if template.endswith(".html.j2"):
+            body = raw_block(body)
+        else:
+            body, meta = _lift_front_matter(body, meta)
+        meta = {"title": str(escape(meta["title"])), **{k: v for k, v in meta.items() if k != "title"}}
+        meta["description"] = str(escape(" ".join(str(meta.get("description") or self.config.description).split())))
+        meta.setdefault("image", SITE_IMAGE)
+        meta.setdefault("canonical_kind", "page")
+        self.claim(path, origin or Origin(f"the page {template}"), front_matter(meta) + "\n" + body)
+
+    def paginated(self, base: str, template: str, items: Sequence[Any], meta: dict[str, Any], origin: Origin, **context: Any) -> None:
         size = self.config.page_size
         count = max(1, -(-len(items) // size))
         paths = page_paths(base, count)
         for number, path in enumerate(paths, start=1):
             chunk = items[(number - 1) * size : number * size]
             pager = Pager(number, count, paths, (number - 1) * size + 1, (number - 1) * size + len(chunk), len(items))
-            self.page(path, template, items=chunk, pager=pager, **context)
+            title = meta["title"] if number == 1 else f"{meta['title']} (page {number})"
+            where = Origin(f"{origin.what}, page {number}" if number > 1 else origin.what, origin.claim_id, origin.field)
+            self.page(path, template, {**meta, "title": title}, where, items=chunk, pager=pager, **context)
 
     # -- the site ----------------------------------------------------------
 
     def render(self) -> dict[str, str | bytes]:
         claims, config = self.claims, self.config
         for claim in claims:
-            self.page(
-                claim_path(claim),
-                "claim.md.j2",
-                claim=claim,
-                claimreview=structured.script_json(structured.claim_review(claim, config)),
-                claimant_path=claimant_path(claim.claimant.name),
-                related=[self.by_id[r] for r in claim.related if r in self.by_id],
-            )
+            self.render_claim(claim)
         newest = sorted(claims, key=lambda c: (c.last_updated, c.id), reverse=True)
-        counts = {choice.value: sum(c.status == choice.value for c in claims) for choice in STATUS.choices}
-        self.page("index.md", "home.md.j2", newest=newest[:10], counts=counts, total=len(claims))
+        counts = _tally(claims)
+        listing = {"hide": ["navigation", "toc"], "canonical_kind": "listing"}
+        self.page(
+            "index.md",
+            "home.html.j2",
+            {"title": "Home", "description": config.description, **listing},
+            newest=newest[:10],
+            counts=counts,
+            total=len(claims),
+        )
         by_date = sorted(claims, key=lambda c: (c.date, c.id), reverse=True)
         self.paginated(
             "claims/index.md",
-            "list.md.j2",
+            "list.html.j2",
             by_date,
-            title="All claims",
+            {"title": "All claims", "description": "Every claim checked on this site, most recently made first.", **listing},
+            Origin("the list of all claims"),
             intro="Every claim checked on this site, most recently made first.",
+            crumbs=[],
         )
-        self.page("methodology.md", "methodology.md.j2", fields=_field_table())
-        self.page("about.md", "about.md.j2")
-        self.page("corrections.md", "corrections-policy.md.j2")
+        self.page(
+            "methodology.md", "methodology.md.j2", {"title": "Methodology and ratings", "hide": ["navigation"]}, fields=_field_table()
+        )
+        self.page("about.md", "about.md.j2", {"title": "About", "hide": ["navigation"]})
+        self.page("corrections.md", "corrections-policy.md.j2", {"title": "Corrections policy", "hide": ["navigation"]})
         self.render_browse(by_date, counts)
-        self.outputs["claims.json"] = structured.claims_json(claims, config)
-        self.outputs["claims.csv"] = structured.claims_csv(claims, config)
-        self.outputs["feed.xml"] = structured.atom_feed(claims, config)
+        for name, content in self.data_files():
+            self.claim(name, Origin(f"the data file {name}"), content)
         return self.outputs
 
+    def data_files(self) -> list[tuple[str, str | bytes]]:
+        """claims.json, claims.csv and the Atom feed (a method of its own so the pipeline can serve them from its cache)."""
+        claims, config = self.claims, self.config
+        return [
+            ("claims.json", structured.claims_json(claims, config)),
+            ("claims.csv", structured.claims_csv(claims, config)),
+            ("feed.xml", structured.atom_feed(claims, config)),
+        ]
+
+    def render_claim(self, claim: Claim) -> None:
+        group = self.claimant_of[claim.id]
+        description = f"{claim.rating.label}: {verdict_text(claim) if claim.verdict else claim.title}"
+        self.page(
+            claim_path(claim),
+            "claim.html.j2",
+            {
+                "title": claim.title,
+                "description": description,
+                "image": f"share/{claim.id}.png",
+                "hide": ["navigation", "toc"],
+                "canonical_kind": "claim",
+                "claimreview": structured.script_json(structured.claim_review(claim, self.config)),
+            },
+            Origin(f"the page of claim {claim.id!r}", claim.id, ("id",)),
+            claim=claim,
+            claimant_page=group.path,
+            figures=EvidenceFigures.of(claim),
+            summary=summary_html(claim),
+            related=[self.by_id[r] for r in claim.related if r in self.by_id],
+        )
+
     def render_browse(self, by_date: list[Claim], counts: dict[str | int, int]) -> None:
+        listing = {"hide": ["navigation", "toc"], "canonical_kind": "listing"}
         tags: dict[str, list[Claim]] = {}
-        claimants: dict[str, list[Claim]] = {}
         for claim in by_date:
             for tag in claim.tags:
                 tags.setdefault(tag, []).append(claim)
-            claimants.setdefault(claimant_path(claim.claimant.name), []).append(claim)
-        self.page("browse/index.md", "browse-index.md.j2", counts=counts, tag_count=len(tags), claimant_count=len(claimants))
+        browse = [("browse/index.md", "Browse")]
+        self.page(
+            "browse/index.md",
+            "browse-index.html.j2",
+            {"title": "Browse", "description": "Browse the checks by rating, tag, claimant, date or source.", **listing},
+            counts=counts,
+            tag_count=len(tags),
+            claimant_count=len(self.claimants),
+        )
+        self.page(
+            "browse/status/index.md",
+            "status-index.html.j2",
+            {"title": "Ratings", "description": "The checks by rating.", **listing},
+            counts=counts,
+            crumbs=browse,
+        )
         for choice in STATUS.choices:
             chosen = [c for c in by_date if c.status == choice.value]
             self.paginated(
-                f"browse/status/{choice.value}.md",
-                "list.md.j2",
+                status_path(str(choice.value)),
+                "list.html.j2",
                 chosen,
-                title=f"Rated {choice.label}",
-                intro=f"{choice.definition} {len(chosen)} claim(s).",
+                {"title": f"Rated {choice.label}", "description": f"Claims rated {choice.label}. {choice.definition}", **listing},
+                Origin(f"the list of claims rated {choice.label}"),
+                intro=choice.definition,
                 status=choice,
+                crumbs=[*browse, ("browse/status/index.md", "Ratings")],
             )
-        self.page("browse/tags/index.md", "tags-index.md.j2", tags=sorted(tags.items()))
-        for tag, tagged in sorted(tags.items()):
-            self.paginated(
-                f"browse/tags/{tag}.md", "list.md.j2", tagged, title=f"Tag: {tag}", intro=f"{len(tagged)} claim(s) tagged `{tag}`."
-            )
-        tallies = sorted(
-            ((path, group[0].claimant, _tally(group)) for path, group in claimants.items()),
-            key=lambda row: (-len(claimants[row[0]]), row[1].name.casefold()),
+        self.page(
+            "browse/tags/index.md",
+            "tags-index.html.j2",
+            {"title": "Tags", "description": "Every topic, with its number of checks.", **listing},
+            tags=sorted(tags.items()),
+            crumbs=browse,
         )
-        self.page("browse/claimants/index.md", "claimants-index.md.j2", tallies=tallies)
-        for path, claimant, tally in tallies:
+        for tag, tagged in sorted(tags.items()):
+            first = min(tagged, key=lambda c: c.id)
             self.paginated(
-                path, "list.md.j2", claimants[path], title=f"Claims by {claimant.name}", intro="", claimant=claimant, tally=tally
+                tag_path(tag),
+                "list.html.j2",
+                tagged,
+                {"title": f"Tag: {tag}", "description": f"Claims tagged {tag}.", **listing},
+                Origin(f"the page of tag {tag!r}", first.id, ("tags",)),
+                intro=f"{len(tagged)} claim{'' if len(tagged) == 1 else 's'} tagged “{tag}”.",
+                tag=tag,
+                crumbs=[*browse, ("browse/tags/index.md", "Tags")],
+            )
+        scorecards = sorted(self.claimants, key=lambda g: (-len(g.claims), claimant_key(g.name), g.slug))
+        self.page(
+            "browse/claimants/index.md",
+            "claimants-index.html.j2",
+            {"title": "Claimants", "description": "Who made the claims we checked, and how their claims were rated.", **listing},
+            groups=scorecards,
+            crumbs=browse,
+        )
+        for group in scorecards:
+            self.paginated(
+                group.path,
+                "list.html.j2",
+                sorted(group.claims, key=lambda c: (c.date, c.id), reverse=True),
+                {"title": group.name, "description": f"Claims by {group.name} that we checked, and how they were rated.", **listing},
+                Origin(f"the page of claimant {group.name!r}", group.claims[0].id, ("claimant", "name")),
+                intro="",
+                group=group,
+                crumbs=[*browse, ("browse/claimants/index.md", "Claimants")],
             )
         timeline = sorted(self.claims, key=lambda c: (c.date, c.id))
-        self.paginated("browse/timeline.md", "timeline.md.j2", timeline)
-        self.paginated("browse/sources.md", "sources.md.j2", _sources(self.claims))
+        self.paginated(
+            "browse/timeline.md",
+            "timeline.html.j2",
+            timeline,
+            {"title": "Timeline", "description": "Claims in the order they were made.", **listing},
+            Origin("the timeline"),
+            crumbs=browse,
+        )
+        self.paginated(
+            "browse/sources.md",
+            "sources.html.j2",
+            _sources(self.claims),
+            {"title": "Sources", "description": "Every publisher cited, what it repeats, and where evidence is thin.", **listing},
+            Origin("the list of sources"),
+            crumbs=browse,
+            thin=sourcereport.single_origin_claims(self.claims),
+        )
         log = [(h, c, i + 1) for c in self.claims for i, h in enumerate(c.history)]
         log.sort(key=lambda row: (row[0].date, row[1].id, row[2]), reverse=True)
-        self.paginated("browse/corrections.md", "corrections-log.md.j2", log)
+        self.paginated(
+            "browse/corrections.md",
+            "corrections-log.html.j2",
+            log,
+            {"title": "Corrections log", "description": "Every rating change and correction, newest first.", **listing},
+            Origin("the corrections log"),
+            crumbs=browse,
+        )
+
+
+def _ticks(text: str) -> Markup:
+    """Our own docs' `code` spans as <code>, the rest escaped (for model docs shown in HTML)."""
+    parts = str(text).split("`")
+    return Markup("".join(str(escape(p)) if i % 2 == 0 else f"<code>{escape(p)}</code>" for i, p in enumerate(parts)))
+
+
+def _lift_front_matter(body: str, meta: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A Markdown template that still writes its own front matter: take its values, keep one block."""
+    found = _FRONT_MATTER.match(body.lstrip("\n"))
+    if not found:
+        return body, meta
+    own = yaml.safe_load(found[1]) or {}
+    return body.lstrip("\n")[found.end() :], {**meta, **{k: v for k, v in own.items() if isinstance(v, str | list)}}
 
 
 def claimant_path(name: str) -> str:
-    return f"browse/claimants/{slugify(name)}.md"
+    return f"browse/claimants/{claimant_slug(name)}.md"
 
 
-def _tally(claims: list[Claim]) -> dict[str | int, int]:
+def _tally(claims: Sequence[Claim]) -> dict[str | int, int]:
     return {choice.value: sum(c.status == choice.value for c in claims) for choice in STATUS.choices}
 
 
-@dataclass
-class Publisher:
-    name: str
-    as_source: int = 0  # claims that appeared in this publisher's pages
-    items: int = 0  # evidence items it published
-    cited_by: dict[str, Claim] = field(default_factory=dict)
-
-    @property
-    def claims(self) -> list[Claim]:
-        return [self.cited_by[k] for k in sorted(self.cited_by)]
+Publisher = sourcereport.Publisher
 
 
 def _sources(claims: list[Claim]) -> list[Publisher]:
-    """Every publisher cited (as a claim's source or as evidence), with the claims citing it."""
-    found: dict[str, Publisher] = {}
-
-    def cite(name: str, claim: Claim) -> Publisher:
-        publisher = found.setdefault(normalise_origin(name), Publisher(name))
-        publisher.cited_by.setdefault(claim.id, claim)
-        return publisher
-
-    for claim in claims:
-        cite(claim.source.publisher, claim).as_source += 1
-        for ev in claim.corroboration:
-            cite(ev.publisher, claim).items += 1
-    return sorted(found.values(), key=lambda p: p.name.casefold())
+    """Every publisher cited (as a claim's source or as evidence), with what it repeats and the claims citing it."""
+    return sourcereport.publishers(claims)
 
 
 def _field_table() -> list[tuple[str, str, bool]]:

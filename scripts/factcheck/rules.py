@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from . import crosscheck
 from .load import Loaded, load_file
 from .model import MIN_ORIGINS, NOT_ESTABLISHED, Claim
 from .problems import Problem
@@ -138,6 +140,52 @@ def history_tells_the_rating_story(item: Loaded, claim: Claim) -> Iterator[Probl
         )
 
 
+@rule
+def rated_claims_have_a_verdict(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    if claim.status != NOT_ESTABLISHED and not claim.verdict:
+        yield item.problem(
+            ("status",),
+            f"a `{claim.status}` rating needs a `verdict`",
+            "Add `verdict:` after `status:`: one or two plain sentences (at most 300 characters) saying what the check found, "
+            "using only what the summary establishes.",
+        )
+
+
+@rule
+def quotes_carry_their_language(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    quoted = [(("source",), claim.source)] + [(("corroboration", i), ev) for i, ev in enumerate(claim.corroboration)]
+    for where, part in quoted:
+        if part.translation and not part.lang:
+            yield item.problem(
+                (*where, "translation"),
+                "a `translation` needs the `lang` of the quote it translates",
+                "Set `lang:` to the quote's language (BCP 47: ko, ru, uk, de, fr...), or remove `translation` if the quote is in English.",
+            )
+        elif part.lang and not _is_english(part.lang) and not part.translation:
+            yield item.problem(
+                (*where, "lang"),
+                f"the quote is in `{part.lang}` but has no English `translation`",
+                "Add `translation:` with the site's own faithful English translation of exactly that quote (shown labelled as ours).",
+            )
+        elif not part.lang and part.quote and _mostly_non_latin(part.quote):
+            yield item.problem(
+                (*where, "quote"),
+                "the quote is mostly in a non-Latin script but has no `lang`; set `lang`",
+                "Set `lang:` to the quote's language (BCP 47: ko, ru, uk, ja, zh...) and add an English `translation`.",
+            )
+
+
+def _is_english(lang: str) -> bool:
+    return lang.split("-")[0].lower() == "en"
+
+
+def _mostly_non_latin(text: str) -> bool:
+    """Whether most letters of ``text`` are outside the Latin script (Hangul, Cyrillic, CJK...)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    other = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
+    return other * 2 > len(letters)
+
+
 def check_all(items: list[Loaded]) -> list[Problem]:
     """Rules that need every claim: unique ids, related ids exist, no duplicated claims."""
     problems: list[Problem] = []
@@ -168,6 +216,7 @@ def check_all(items: list[Loaded]) -> list[Problem]:
         for j, other in enumerate(item.claim.related):
             if other not in known:
                 problems.append(item.problem(("related", j), f"no claim has the id `{other}`", "Use the id of an existing claim file."))
+    problems += crosscheck.check(items)  # one page, one record; one claimant, one identity
     return problems
 
 
@@ -177,14 +226,20 @@ def validate(paths: list[Path], today: dt.date | None = None, root: Path | None 
     items: list[Loaded] = []
     problems: list[Problem] = []
     for path in paths:
-        item, found = load_file(path, today, root)
+        item, found = check_file(path, today, root)
         items.append(item)
         problems += found
-        if item.claim is not None:
-            for check in RULES:
-                problems += check(item, item.claim)
     problems += check_all(items)
     return items, sorted(set(problems))
+
+
+def check_file(path: Path, today: dt.date, root: Path | None = None) -> tuple[Loaded, list[Problem]]:
+    """Load one claim file and apply every single-claim rule (the cross-claim ones are ``check_all``)."""
+    item, problems = load_file(path, today, root)
+    if item.claim is not None:
+        for check in RULES:
+            problems += check(item, item.claim)
+    return item, problems
 
 
 def _before(a: str, b: str) -> bool:

@@ -28,7 +28,12 @@ class Snapshot:
     status_changes: int = 0  # history entries of kind "status"
 
 
-def _snapshot(text: str) -> Snapshot:
+def _snapshot(raw: bytes) -> Snapshot:
+    """What the summary shows of one claim file, read from raw bytes (a pull request may hold any bytes)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return Snapshot("(unreadable)", ())
     data = read(text).data
     if not isinstance(data, dict):
         return Snapshot("(unreadable)", ())
@@ -39,17 +44,18 @@ def _snapshot(text: str) -> Snapshot:
     return Snapshot(str(data.get("status", "(none)")), urls, changes)
 
 
-def _git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+def _git(root: Path, *args: str) -> bytes:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True).stdout
 
 
 def snapshots_at(root: Path, ref: str) -> dict[str, Snapshot]:
-    names = _git(root, "ls-tree", "--name-only", ref, "claims/").split()
+    # -z: names as stored, NUL-separated (a name may hold spaces or newlines)
+    names = [n.decode("utf-8", "replace") for n in _git(root, "ls-tree", "-z", "--name-only", ref, "claims/").split(b"\0") if n]
     return {Path(n).stem: _snapshot(_git(root, "show", f"{ref}:{n}")) for n in names if n.endswith(".yaml")}
 
 
 def snapshots_now(root: Path) -> dict[str, Snapshot]:
-    return {p.stem: _snapshot(p.read_text(encoding="utf-8")) for p in claim_files(root / "claims")}
+    return {p.stem: _snapshot(p.read_bytes()) for p in claim_files(root / "claims")}
 
 
 def unrecorded_changes(before: dict[str, Snapshot], after: dict[str, Snapshot]) -> list[str]:
@@ -115,7 +121,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     try:
         before = snapshots_at(root, args.base)
     except subprocess.CalledProcessError as exc:
-        print(f"error: cannot read claims at `{args.base}`: {exc.stderr.strip()}", file=sys.stderr)
+        reason = visible(exc.stderr.decode("utf-8", "replace").strip())
+        print(f"error: cannot read claims at `{visible(args.base)}`: {reason}", file=sys.stderr)
         return 2
     after = snapshots_now(root)
     print(diff_markdown(before, after, args.base))

@@ -10,10 +10,12 @@ the list of generated files is kept in ``docs/.generated``. The folders in
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 MANIFEST = ".generated"
 OWNED_DIRS = ("claims", "browse")
@@ -49,13 +51,19 @@ def check_targets(outputs: dict[str, str | bytes], docs: Path) -> list[str]:
             problems.append(f"{rel}: the file name is too long for a file system")
             continue
         here = docs
-        for part in parts:
+        for number, part in enumerate(parts, start=1):
             here = here / part
             if here in checked:
                 continue
             checked.add(here)
+            shown = here.relative_to(docs).as_posix()
             if here.is_symlink():
-                problems.append(f"{here.relative_to(docs).as_posix()}: is a symbolic link; generated files are never written through links")
+                problems.append(f"{shown}: is a symbolic link; generated files are never written through links")
+                break
+            last = number == len(parts)
+            if here.exists() and (here.is_dir() if last else not here.is_dir()):  # found before writing, not halfway
+                what = "a folder where a generated file goes" if last else "not a folder, but generated files go inside it"
+                problems.append(f"{shown}: is {what}; move it away")
                 break
     for owned in OWNED_DIRS:
         for found in _walk(docs / owned):
@@ -85,21 +93,36 @@ class WriteReport:
         return f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
 
 
-def write_outputs(outputs: dict[str, str | bytes], docs: Path) -> WriteReport:
+def write_outputs(outputs: dict[str, str | bytes], docs: Path, keys: dict[str, str] | None = None, sums: Path | None = None) -> WriteReport:
+    """Write what changed. With ``keys`` (output path -> hash of what made it) and a ``sums`` file recording, for
+    each file written, that key and the file's size and modification time, a file whose key and stat are unchanged
+    is skipped without being read back; any other file is compared byte for byte."""
     unsafe = check_targets(outputs, docs)
     if unsafe:
         raise UnsafeOutput(unsafe)
     report = WriteReport()
     docs.mkdir(parents=True, exist_ok=True)
+    keys = keys or {}
+    known = _read_sums(sums, docs) if sums is not None else {}
+    recorded: dict[str, list[Any]] = {}
     for rel, content in sorted(outputs.items()):
-        data = content.encode("utf-8") if isinstance(content, str) else content
         target = docs / rel
-        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+        key = keys.get(rel)
+        entry = known.get(rel)
+        if key is not None and entry is not None and entry[0] == key and _same_stat(target, entry):
             report.unchanged += 1
+            recorded[rel] = entry
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, data)
-        report.written.append(rel)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if target.is_file() and not target.is_symlink() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            report.unchanged += 1
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(target, data)
+            report.written.append(rel)
+        if key is not None:
+            stat = target.lstat()
+            recorded[rel] = [key, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
     for rel in sorted(_previous(docs) - set(outputs)):
         path = docs / rel
         if path.is_symlink() or not _inside_real_folders(docs, rel):
@@ -112,7 +135,29 @@ def write_outputs(outputs: dict[str, str | bytes], docs: Path) -> WriteReport:
     manifest_path = docs / MANIFEST
     if not manifest_path.is_file() or manifest_path.read_text(encoding="utf-8") != manifest:
         _atomic_write(manifest_path, manifest.encode("utf-8"))
+    if sums is not None and recorded != known:
+        sums.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(sums, json.dumps({"docs": str(docs.absolute()), "files": recorded}, separators=(",", ":")).encode("utf-8"))
     return report
+
+
+def _read_sums(sums: Path, docs: Path) -> dict[str, list[Any]]:
+    """What the last write into ``docs`` recorded (empty when missing, unreadable, or about another folder)."""
+    try:
+        data = json.loads(sums.read_text(encoding="utf-8"))
+        files = data["files"] if data.get("docs") == str(docs.absolute()) else {}
+        return {str(rel): list(entry) for rel, entry in files.items() if isinstance(entry, list) and len(entry) == 5}
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        return {}
+
+
+def _same_stat(target: Path, entry: list[Any]) -> bool:
+    """Whether ``target`` is still the regular file the last write left (size, times, inode: any write changes the ctime)."""
+    try:
+        stat = target.lstat()
+    except OSError:
+        return False
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino] == entry[1:] and not target.is_symlink()
 
 
 def _previous(docs: Path) -> set[str]:

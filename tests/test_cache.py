@@ -1,0 +1,244 @@
+"""The generator's cache: used when nothing changed, dropped when the generator, a template or the config changed, never trusted blindly."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_project, valid_claim_text
+from factcheck import cache, pipeline
+
+FOLDER = cache.FOLDER
+
+
+def encoded(outputs: dict[str, str | bytes]) -> dict[str, bytes]:
+    return {path: content.encode("utf-8") if isinstance(content, str) else content for path, content in outputs.items()}
+
+
+def project_with(tmp_path: Path, count: int = 3) -> Path:
+    root = make_project(tmp_path / "project")
+    for n in range(count):
+        text = valid_claim_text(f"claim-{n}", claim=f"The ministry said {n} Hwasong-11 missiles arrived in shipment {n}.")
+        (root / "claims" / f"claim-{n}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def generator_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in file counted as part of the generator's source (so a test can 'edit the generator')."""
+    extra = tmp_path / "extra-template.html.j2"
+    extra.write_text("version 1", encoding="utf-8")
+    real = cache.source_files
+    monkeypatch.setattr(cache, "source_files", lambda: [*real(), extra])
+    return extra
+
+
+def test_nothing_changed_every_claim_and_page_comes_from_the_cache(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    cold = pipeline.run(root, extras=False)
+    warm = pipeline.run(root, extras=False)
+    assert cold.cache["hits"] == {}
+    assert warm.cache["misses"] == {}
+    assert warm.cache["hits"]["claims"] == 2 * 3  # each file's hash and each checked claim
+    assert warm.cache["hits"]["pages"] == len([p for p in cold.outputs if p.endswith(".md")]) + 1  # + the data files
+
+
+def test_one_edited_claim_is_the_only_claim_loaded_again(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    path = root / "claims" / "claim-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("shipment 1.", "shipment one."), encoding="utf-8")
+    warm = pipeline.run(root, extras=False)
+    assert warm.cache["misses"]["claims"] == 2  # its stat and its content
+    assert warm.cache["hits"]["claims"] == 2 * 2
+    assert "The ministry said 1 Hwasong-11 missiles arrived in shipment one." in warm.outputs["claims/claim-1.md"]
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen_when_the_inode_changes(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    path = root / "claims" / "claim-2.yaml"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8").replace("shipment 2.", "shipment 9.")
+    path.unlink()
+    path.write_text(text, encoding="utf-8")  # an editor's save: a new file, same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    warm = pipeline.run(root, extras=False)
+    assert "shipment 9." in warm.outputs["claims/claim-2.md"]
+
+
+def test_changing_a_template_or_the_generator_empties_the_cache(tmp_path: Path, generator_source: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    assert pipeline.run(root, extras=False).cache["misses"] == {}
+    generator_source.write_text("version 2", encoding="utf-8")
+    after = pipeline.run(root, extras=False)
+    assert after.cache["hits"] == {}
+    assert after.cache["misses"]["claims"] == 2 * 3
+
+
+def test_the_fingerprint_covers_modules_and_templates() -> None:
+    names = {p.name for p in cache.source_files()}
+    assert {"pipeline.py", "render.py", "claim.html.j2", "home.html.j2"} <= names
+
+
+def test_changing_the_site_config_renders_every_page_again(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("publisher: Claim Check contributors", "publisher: Someone Else"))
+    after = pipeline.run(root, extras=False)
+    assert after.cache["hits"] == {}
+    assert encoded(after.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+
+
+def test_the_site_address_from_the_environment_is_part_of_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project_with(tmp_path)
+    monkeypatch.setenv("SITE_URL", "https://one.example.org/")
+    pipeline.run(root, extras=False)
+    monkeypatch.setenv("SITE_URL", "https://two.example.org/")
+    after = pipeline.run(root, extras=False)
+    assert "https://two.example.org/claims/claim-0/" in after.outputs["claims/claim-0.md"]
+    assert "one.example.org" not in after.outputs["claims/claim-0.md"]
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle at all", pickle.dumps({"some": "other program's cache"}), b"\x80\x05\x95"])
+def test_a_corrupt_or_foreign_cache_file_is_ignored(tmp_path: Path, garbage: bytes) -> None:
+    root = project_with(tmp_path)
+    expected = encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+    pipeline.run(root, extras=False)
+    for part in cache.PARTS:
+        (root / FOLDER / f"{part}.pickle").write_bytes(garbage)
+    result = pipeline.run(root, extras=False)
+    assert result.ok
+    assert result.cache["hits"] == {}
+    assert encoded(result.outputs) == expected
+    assert pipeline.run(root, extras=False).cache["misses"] == {}  # and it was replaced by a good one
+
+
+class _Planted:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_cache_file_naming_other_code_is_refused_not_run(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    marker = tmp_path / "planted-code-ran"
+    header = ("factcheck-cache", cache.FORMAT, "whatever")
+    (root / FOLDER / "claims.pickle").write_bytes(pickle.dumps((header, {"x": _Planted(marker)})))
+    result = pipeline.run(root, extras=False)
+    assert result.ok
+    assert not marker.exists()
+
+
+def test_a_cache_from_another_fingerprint_is_not_used(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    path = root / FOLDER / "pages.pickle"
+    with path.open("rb") as handle:
+        header, body = pickle.load(handle)
+    (root / FOLDER / "pages.pickle").write_bytes(pickle.dumps(((header[0], header[1], "another-fingerprint"), body)))
+    result = pipeline.run(root, extras=False)
+    assert "pages" not in result.cache["hits"]
+    assert result.cache["hits"]["claims"] == 2 * 3
+
+
+def test_deleting_the_cache_is_safe(tmp_path: Path) -> None:
+    import shutil
+
+    root = project_with(tmp_path)
+    first = encoded(pipeline.run(root, extras=False).outputs)
+    shutil.rmtree(root / ".cache")
+    again = pipeline.run(root, extras=False)
+    assert again.cache["hits"] == {} and encoded(again.outputs) == first
+
+
+def test_a_cache_folder_that_is_a_symbolic_link_is_neither_read_nor_written(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / ".cache").mkdir()
+    (root / FOLDER).symlink_to(elsewhere)
+    result = pipeline.run(root, extras=False)
+    assert result.ok
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_an_invalid_claim_is_reported_again_on_every_run(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    (root / "claims" / "claim-1.yaml").write_text(valid_claim_text("claim-1").replace('date: "2024-06-10"', 'date: "2024-06-31"'))
+    first = pipeline.run(root, extras=False)
+    second = pipeline.run(root, extras=False)
+    assert first.problems and second.problems == first.problems
+
+
+def test_cross_claim_rules_run_on_cached_claims(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    copy = (root / "claims" / "claim-0.yaml").read_text(encoding="utf-8").replace("id: claim-0", "id: claim-9")
+    (root / "claims" / "claim-9.yaml").write_text(copy, encoding="utf-8")  # the same claim text as the cached claim-0
+    result = pipeline.run(root, extras=False)
+    assert any("already checked in claims/claim-0.yaml" in p.message for p in result.problems)
+
+
+class _CountingIndex:
+    """A stand-in search module: counts how often the index is built."""
+
+    __name__ = "counting"
+
+    def __init__(self) -> None:
+        self.builds = 0
+
+    def record_html(self, claim: Any) -> str:
+        return f"<h1>{claim.title}</h1>"
+
+    def index_files(self, claims: list[Any], config: Any) -> dict[str, bytes]:
+        self.builds += 1
+        return {"pagefind/index.bin": "|".join(c.title for c in sorted(claims, key=lambda c: c.id)).encode()}
+
+
+def test_the_search_index_is_rebuilt_only_when_a_record_changes(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    result = pipeline.run(root, extras=False)
+    module = _CountingIndex()
+    store = cache.Store.open(root, "test")
+    first = pipeline._search_index(module, result.claims, None, store)  # type: ignore[arg-type]
+    store.save()
+    store = cache.Store.open(root, "test")
+    again = pipeline._search_index(module, result.claims, None, store)  # type: ignore[arg-type]
+    assert module.builds == 1 and again == first
+    changed = [*result.claims[:-1], _retitled(result.claims[-1])]
+    pipeline._search_index(module, changed, None, store)  # type: ignore[arg-type]
+    assert module.builds == 2
+
+
+def _retitled(claim: Any) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(claim, headline="A different headline")
+
+
+def test_share_images_are_drawn_again_only_for_claims_whose_card_changed(tmp_path: Path) -> None:
+    from factcheck import shareimage
+    from factcheck.siteconfig import read_config
+
+    root = project_with(tmp_path)
+    claims = pipeline.run(root, extras=False).claims
+    config = read_config(root / "mkdocs.yml")
+    store = cache.Store.open(root, "test")
+    first = pipeline._share_images(shareimage, claims, config, store)
+    store.save()
+    store = cache.Store.open(root, "test")
+    changed = [_retitled(claims[0]), *claims[1:]]
+    second = pipeline._share_images(shareimage, changed, config, store)
+    assert store.misses == {"extras": 1} and store.hits["extras"] == len(claims)  # the changed card; the others and the site card
+    assert second["share/claim-0.png"] != first["share/claim-0.png"]
+    assert {k: v for k, v in second.items() if k != "share/claim-0.png"} == {k: v for k, v in first.items() if k != "share/claim-0.png"}
+    assert second == shareimage.share_images(changed, config)

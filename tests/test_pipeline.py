@@ -1,0 +1,140 @@
+"""The generator as a whole: same bytes however it gets there (cold, cached, one process or several), nothing written on failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_project, valid_claim_text
+from factcheck import pipeline
+
+
+def encoded(outputs: dict[str, str | bytes]) -> dict[str, bytes]:
+    return {path: content.encode("utf-8") if isinstance(content, str) else content for path, content in outputs.items()}
+
+
+def claim_text(claim_id: str, n: int, related: tuple[str, ...] = (), claimant: str = "Jane Example") -> str:
+    text = valid_claim_text(claim_id, claim=f"The ministry said {n} Hwasong-11 missiles arrived in shipment {n}.")
+    text = text.replace("name: Jane Example", f"name: {claimant}")
+    tags = f"tags: [missiles, topic-{n % 3}]\n"
+    return text + tags + (f"related: [{', '.join(related)}]\n" if related else "")
+
+
+def project_with(tmp_path: Path, count: int) -> Path:
+    root = make_project(tmp_path / "project")
+    for n in range(count):
+        related = (f"claim-{n - 1:03d}",) if n else ()
+        (root / "claims" / f"claim-{n:03d}.yaml").write_text(claim_text(f"claim-{n:03d}", n, related, f"Person {n % 4}"), encoding="utf-8")
+    return root
+
+
+def test_a_cached_run_gives_the_same_bytes_as_a_run_without_cache(tmp_path: Path) -> None:
+    root = project_with(tmp_path, 12)
+    uncached = pipeline.run(root, extras=False, use_cache=False)
+    cold = pipeline.run(root, extras=False)
+    warm = pipeline.run(root, extras=False)
+    assert uncached.ok and cold.ok and warm.ok
+    assert encoded(cold.outputs) == encoded(uncached.outputs)
+    assert encoded(warm.outputs) == encoded(uncached.outputs)
+    assert [i.claim for i in warm.items] == [i.claim for i in uncached.items]
+
+
+def test_after_editing_one_claim_the_cached_run_equals_a_cold_run(tmp_path: Path) -> None:
+    root = project_with(tmp_path, 12)
+    pipeline.run(root, extras=False)
+    path = root / "claims" / "claim-005.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("arrived in shipment 5", "arrived by rail in shipment 5"), encoding="utf-8")
+    warm = pipeline.run(root, extras=False)
+    cold = pipeline.run(root, extras=False, use_cache=False)
+    assert warm.ok
+    assert encoded(warm.outputs) == encoded(cold.outputs)
+    assert warm.cache["misses"]["claims"] == 2  # the file's hash (its stat changed) and the claim itself: only this file
+
+
+def test_a_page_showing_a_related_claim_follows_that_claims_change(tmp_path: Path) -> None:
+    root = project_with(tmp_path, 4)
+    before = pipeline.run(root, extras=False)
+    path = root / "claims" / "claim-001.yaml"  # claim-002 lists it as related
+    path.write_text(path.read_text(encoding="utf-8").replace("arrived in shipment 1.", "arrived in shipment one."), encoding="utf-8")
+    after = pipeline.run(root, extras=False)
+    assert after.outputs["claims/claim-002.md"] != before.outputs["claims/claim-002.md"]
+    assert encoded(after.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+
+
+def test_renaming_a_claimant_changes_every_page_that_shows_it(tmp_path: Path) -> None:
+    root = project_with(tmp_path, 8)
+    pipeline.run(root, extras=False)
+    path = root / "claims" / "claim-004.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Person 0", "name: Person Zero"), encoding="utf-8")
+    warm = pipeline.run(root, extras=False)
+    assert "browse/claimants/person-zero.md" in warm.outputs
+    assert encoded(warm.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+
+
+def test_several_processes_give_the_same_bytes_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project_with(tmp_path, 9)
+    serial = pipeline.run(root, extras=False, use_cache=False)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(pipeline, "workers", lambda: 3)
+    parallel = pipeline.run(root, extras=False, use_cache=False)
+    assert parallel.ok
+    assert encoded(parallel.outputs) == encoded(serial.outputs)
+    assert [i.display for i in parallel.items] == [i.display for i in serial.items]
+
+
+def test_problems_found_by_workers_are_reported_like_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project_with(tmp_path, 6)
+    (root / "claims" / "claim-003.yaml").write_text(claim_text("claim-003", 3).replace('date: "2024-06-10"', 'date: "2024-13-10"'))
+    serial = pipeline.run(root, extras=False, use_cache=False)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(pipeline, "workers", lambda: 2)
+    parallel = pipeline.run(root, extras=False, use_cache=False)
+    assert serial.problems and parallel.problems == serial.problems
+    assert parallel.outputs == {}
+
+
+def test_a_rendering_conflict_is_a_problem_located_in_the_claim_files(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    for n, name in enumerate(["Jane Example", "Jane-Example"]):
+        (root / "claims" / f"claim-{n}.yaml").write_text(claim_text(f"claim-{n}", n, claimant=name), encoding="utf-8")
+    result = pipeline.run(root, extras=False)
+    assert not result.ok
+    assert {p.file for p in result.problems} <= {"claims/claim-0.yaml", "claims/claim-1.yaml"}
+    assert any("share the page" in p.message for p in result.problems)
+
+
+def test_generate_writes_nothing_when_a_claim_is_invalid(tmp_path: Path) -> None:
+    root = project_with(tmp_path, 3)
+    result, _ = pipeline.generate(root)
+    assert result.ok
+    before = {p: p.read_bytes() for p in (root / "docs").rglob("*") if p.is_file()}
+    (root / "claims" / "claim-001.yaml").write_text("id: claim-001\n", encoding="utf-8")
+    result, message = pipeline.generate(root)
+    assert not result.ok and "Nothing was written" in message
+    assert {p: p.read_bytes() for p in (root / "docs").rglob("*") if p.is_file()} == before
+
+
+def test_a_second_generate_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    root = project_with(tmp_path, 3)
+    pipeline.generate(root)
+    _, message = pipeline.generate(root)
+    assert " 0 written," in message
+
+
+def test_a_generated_file_changed_by_hand_is_written_again_although_its_inputs_did_not_change(tmp_path: Path) -> None:
+    root = project_with(tmp_path, 3)
+    pipeline.generate(root)
+    page = root / "docs" / "claims" / "claim-001.md"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"Hwasong", b"Hwaxong"))
+    _, message = pipeline.generate(root)
+    assert page.read_bytes() == good
+    assert " 1 written," in message
+
+
+def test_claims_json_is_also_offered_gzipped(tmp_path: Path) -> None:
+    import gzip
+
+    root = project_with(tmp_path, 2)
+    outputs = pipeline.run(root, extras=False).outputs
+    assert gzip.decompress(outputs["claims.json.gz"]) == encoded(outputs)["claims.json"]
