@@ -239,6 +239,13 @@ class Converter:
         if not parts.hostname or "." not in parts.hostname:
             self.problem(path, f"`{value}` has no valid host name", "Copy the full address from the browser's address bar.")
             return False
+        if parts.username is not None or parts.password is not None:
+            self.problem(
+                path,
+                f"`{value}` carries a user name before `@`, which hides the real host `{parts.hostname}`",
+                "Cite the address without the part before `@`; a reader would see the first name and land on the second.",
+            )
+            return False
         return True
 
 
