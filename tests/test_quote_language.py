@@ -101,3 +101,14 @@ def test_a_translation_without_lang_is_reported_at_the_translation(tmp_path: Pat
     assert where([problem]) == [(line_of(text, "translation:"), "source.translation")]
     assert problem.message == "a `translation` needs the `lang` of the quote it translates"
     assert "`lang:`" in problem.hint
+
+
+def test_context_item_that_claims_to_establish_something_is_refused(tmp_path: Path) -> None:
+    text = valid_claim_text().replace(
+        "    stance: supports\n  - publisher: Second", "    stance: context\n    establishes: event\n  - publisher: Second", 1
+    )
+    text = text.replace("status: confirmed", "status: supported")
+    problems = check_text(tmp_path, text)
+    assert [(p.field, p.message) for p in problems] == [
+        ("corroboration[0].establishes", "a `context` item establishes nothing about the claim")
+    ]

@@ -175,6 +175,17 @@ def quotes_carry_their_language(item: Loaded, claim: Claim) -> Iterator[Problem]
             )
 
 
+@rule
+def only_support_or_contradiction_establishes_something(item: Loaded, claim: Claim) -> Iterator[Problem]:
+    for i, ev in enumerate(claim.corroboration):
+        if ev.establishes and ev.stance == "context":
+            yield item.problem(
+                ("corroboration", i, "establishes"),
+                "a `context` item establishes nothing about the claim",
+                "Remove `establishes`, or change `stance` if the item does support or contradict the claim.",
+            )
+
+
 def _is_english(lang: str) -> bool:
     return lang.split("-")[0].lower() == "en"
 
