@@ -188,11 +188,16 @@ def mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
+# What docs/ holds that is written by hand (committed), not generated.
+STATIC_DOCS = ("stylesheets", "javascripts", "search")
+
+
 def make_site_project(root: Path, claims: dict[str, str]) -> Path:
-    """A project folder that MkDocs can build: config, theme overrides, stylesheets and claims."""
+    """A project folder that MkDocs can build: config, theme overrides, the hand-written docs/ files and claims."""
     make_project(root, claims)
     shutil.copytree(REPO / "overrides", root / "overrides")
-    shutil.copytree(REPO / "docs" / "stylesheets", root / "docs" / "stylesheets")
+    for static in STATIC_DOCS:
+        shutil.copytree(REPO / "docs" / static, root / "docs" / static)
     return root
 
 

@@ -161,10 +161,7 @@
         return showMore(mine).then(function () {
           if (mine !== generation) return;
           announce();
-          // For measurements (searchindex.measure_search): when the first answer is on screen.
-          if (window.performance && performance.mark && !performance.getEntriesByName("fc-search-results").length) {
-            performance.mark("fc-search-results");
-          }
+          markFirstResult(); // also when there is no result to show
           if (facetsWanted) return loadFacets(pagefind, mine);
           renderFacetHeadings();
         });
@@ -201,21 +198,32 @@
     }, 0);
   }
 
+  // Fetches the next page of results all at once and shows each, in order, as soon as it and those
+  // before it have arrived (the first result does not wait for the tenth).
   function showMore(mine) {
     var batch = current.results.slice(shown, shown + PAGE_SIZE);
     shown += batch.length;
     more.hidden = shown >= current.results.length;
-    return Promise.all(
-      batch.map(function (result) {
-        return result.data();
-      })
-    ).then(function (records) {
-      if (mine !== generation) return;
-      records.forEach(function (record) {
-        var item = renderResult(record);
-        if (item) list.appendChild(item);
-      });
+    var pending = batch.map(function (result) {
+      return result.data();
     });
+    return pending.reduce(function (previous, next) {
+      return previous.then(function () {
+        return next.then(function (record) {
+          if (mine !== generation) return;
+          var item = renderResult(record);
+          if (item) list.appendChild(item);
+          markFirstResult();
+        });
+      });
+    }, Promise.resolve());
+  }
+
+  // For measurements (searchindex.measure_search): when the first result of the first search is on screen.
+  function markFirstResult() {
+    if (window.performance && performance.mark && !performance.getEntriesByName("fc-search-results").length) {
+      performance.mark("fc-search-results");
+    }
   }
 
   function renderResult(record) {

@@ -241,10 +241,11 @@ def _renumber(entries: list[list[Any]], new_number: list[int]) -> None:
 def _date_order(meta: list[Any], index_chunks: dict[str, Any]) -> list[int]:
     """New page numbers: the pages in claim-date order (old number -> new number).
 
-    Pagefind numbers pages in its own order and stores each sort as a list of
-    page numbers; at 10,000 claims each such list is ~20 KB that every first
-    search loads. Numbered in date order, the date sort is 0, 1, 2, ... and
-    compresses to almost nothing. Pages keep Pagefind's order when a data
+    Pagefind numbers pages in its own order. Each word's page list is stored
+    as differences between page numbers, so numbering the pages in date order
+    (claims on one subject cluster in time) makes the differences small: at
+    10,000 synthetic claims the filter data shrank from 227 to 190 KB and a
+    first search loads ~10 KB less. Pages keep Pagefind's order when a data
     file has a shape this code does not know.
     """
     count = len(meta[1])

@@ -20,6 +20,7 @@ import pytest
 from factcheck.model import normalise_origin
 from test_searchindex import bundled_claims
 
+from e2e.browsing import axe_problems
 from e2e.conftest import SCREENSHOTS, TIMEOUT_MS, serve
 
 pytestmark = [pytest.mark.browser]
@@ -235,6 +236,9 @@ def test_search_page_fits_the_screen(browser: Any, base_url: str, width: int, sc
         assert widths[0] <= widths[1] + 1, f"page is {widths[0]}px wide in a {widths[1]}px viewport"
         SCREENSHOTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(SCREENSHOTS / f"search-{width}-{scheme}.png"), full_page=True)
+        tab.check('details[data-facet="tag"] input >> nth=0')  # a chosen filter, "Clear all filters", counts
+        tab.wait_for_selector(".fc-facets__clear")
+        assert axe_problems(tab) == []
     finally:
         context.close()
 
