@@ -59,8 +59,8 @@ lint-workflows: $(VENV)/.installed-dev ## lint the GitHub workflows (actionlint,
 lint: lint-workflows ## all linters
 	$(PY) -m ruff check scripts tests
 
-bench: $(VENV)/.installed-dev ## time generation and build for 1,000 synthetic claims (prints figures)
-	$(PY) tests/benchmark.py
+bench: $(VENV)/.installed-dev ## generator vs MkDocs at 1,000 and 10,000 claims (minutes); one size: make bench CLAIMS=2000
+	$(PY) tests/benchmark.py $(if $(CLAIMS),--claims $(CLAIMS))
 
 clean: ## remove build output and generated pages (keeps .venv)
 	rm -rf site docs/claims docs/browse

@@ -26,6 +26,7 @@ every figure to ``bench-results.json``. Asserts nothing.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -68,13 +69,18 @@ def _earlier(value: str, years: int) -> str:
     return f"{int(value[:4]) - years:04d}{rest}"
 
 
+def _cited_by_group(url: str, group: int) -> str:
+    """The same page address for each group of ten copies (``?ref=``), so each address is shared, as in real files."""
+    return url if group == 0 else f"{url}{'&' if '?' in url else '?'}ref={group}"
+
+
 def variant(data: dict[str, Any], k: int, ids: dict[str, str]) -> tuple[str, str]:
     """Copy ``k`` of a bundled claim: new id, numbers changed (so no two claims are the same text), claimant, a tag, date.
 
     Only the date the claim was made moves (back, so it stays before its source and its review): sources and
     evidence are shared between claims, and one web page must be described the same way in every claim file.
     """
-    d = dict(data)
+    d = copy.deepcopy(data)
     d["date"] = _earlier(data["date"], k % 12)
     d["id"] = ids[data["id"]]
 
@@ -85,6 +91,8 @@ def variant(data: dict[str, Any], k: int, ids: dict[str, str]) -> tuple[str, str
     for name in ("headline", "summary", "verdict"):
         if d.get(name):
             d[name] = bump(d[name])
+    for record in [d["source"], *d.get("corroboration", [])]:  # a page is cited by a few dozen claims, not by all of them
+        record["url"] = _cited_by_group(record["url"], k // 10)
     if k % 4:
         d["claimant"] = {**d["claimant"], "name": f"{d['claimant']['name']} {_CLAIMANT_KINDS[k % 4]} {k % 97}"}
     if d.get("tags"):
@@ -108,8 +116,13 @@ def write_claims(folder: Path, count: int) -> None:
 
 
 def make_project(root: Path, count: int) -> None:
-    """mkdocs.yml, overrides/ and the hand-written part of docs/, plus ``count`` claims."""
+    """mkdocs.yml, overrides/, the hand-written part of docs/ and a snapshot of the generator, plus ``count`` claims.
+
+    The generator runs from its snapshot, so an edit to scripts/ while the benchmark runs neither mixes two
+    versions in one set of figures nor empties the cache between the cold and the warm runs.
+    """
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "scripts", root / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(REPO / "overrides", root / "overrides")
     generated = (
         set((REPO / "docs" / ".generated").read_text(encoding="utf-8").split()) if (REPO / "docs" / ".generated").is_file() else set()
@@ -165,7 +178,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], st
 
 
 def generator(root: Path, env: dict[str, str]) -> dict[str, Any]:
-    figures, out = timed([sys.executable, "-c", _CHILD.format(scripts=str(REPO / "scripts"), root=str(root))], env)
+    figures, out = timed([sys.executable, "-c", _CHILD.format(scripts=str(root / "scripts"), root=str(root))], env)
     detail = json.loads(out.strip().splitlines()[-1])
     timings, cpu = detail["timings"], detail["cpu"]
     # The page generator: everything but the post-build steps (and the interpreter start-up, counted in "wall").

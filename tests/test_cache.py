@@ -36,14 +36,35 @@ def generator_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return extra
 
 
-def test_nothing_changed_every_claim_and_page_comes_from_the_cache(tmp_path: Path) -> None:
+def test_nothing_changed_the_whole_run_is_the_last_one_read_back(tmp_path: Path) -> None:
     root = project_with(tmp_path)
     cold = pipeline.run(root, extras=False)
     warm = pipeline.run(root, extras=False)
     assert cold.cache["hits"] == {}
-    assert warm.cache["misses"] == {}
-    assert warm.cache["hits"]["claims"] == 2 * 3  # each file's hash and each checked claim
+    assert warm.cache == {"hits": {"run": 1}, "misses": {}}
+    assert encoded(dict(warm.outputs)) == encoded(cold.outputs)
+    assert [i.claim for i in warm.items] == [i.claim for i in cold.items]
+    assert [i.path for i in warm.items] == [i.path for i in cold.items]
+
+
+def test_a_run_with_the_extras_is_not_served_from_a_run_without_them(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    with_extras = pipeline.run(root)
+    assert "share/claim-0.png" in with_extras.outputs
+    assert with_extras.cache["hits"].get("run") is None
+
+
+def test_a_touched_but_unchanged_file_is_hashed_again_and_nothing_is_rendered_again(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    cold = pipeline.run(root, extras=False)
+    path = root / "claims" / "claim-0.yaml"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    warm = pipeline.run(root, extras=False)
+    assert warm.cache["misses"] == {"claims": 1}  # its stat; its content hash is the same, so the claim itself is a hit
+    assert warm.cache["hits"]["claims"] == 2 + 3
     assert warm.cache["hits"]["pages"] == len([p for p in cold.outputs if p.endswith(".md")]) + 1  # + the data files
+    assert encoded(dict(warm.outputs)) == encoded(cold.outputs)
 
 
 def test_one_edited_claim_is_the_only_claim_loaded_again(tmp_path: Path) -> None:

@@ -114,11 +114,12 @@ def test_generate_writes_nothing_when_a_claim_is_invalid(tmp_path: Path) -> None
     assert {p: p.read_bytes() for p in (root / "docs").rglob("*") if p.is_file()} == before
 
 
-def test_a_second_generate_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+def test_a_second_generate_with_nothing_changed_writes_nothing_and_reads_no_page_back(tmp_path: Path) -> None:
     root = project_with(tmp_path, 3)
     pipeline.generate(root)
-    _, message = pipeline.generate(root)
+    result, message = pipeline.generate(root)
     assert " 0 written," in message
+    assert result._restore is not None  # the pages' content was never needed
 
 
 def test_a_generated_file_changed_by_hand_is_written_again_although_its_inputs_did_not_change(tmp_path: Path) -> None:

@@ -113,13 +113,27 @@ def _write(path: Path, fingerprint: str, body: dict[str, Any]) -> None:
         raise
 
 
+class _Parts(dict[str, dict[str, Any]]):
+    """The parts of the cache as read from disk, each read on first use (a run served whole from its record reads none)."""
+
+    def __init__(self, folder: Path | None, fingerprint: str) -> None:
+        super().__init__()
+        self.folder, self.fingerprint = folder, fingerprint
+
+    def __missing__(self, part: str) -> dict[str, Any]:
+        body = _read(self.folder / f"{part}.pickle", self.fingerprint) if self.folder is not None else {}
+        self[part] = body
+        return body
+
+
 @dataclass
 class Store:
-    """The cache of one project: read once at the start of a run, written back (the changed parts) at its end.
+    """The cache of one project: each part read when first used, the changed parts written back at the end of a run.
 
     ``old`` holds what the previous run left; ``new`` what this run used or
     made. Only entries used by this run are kept, so entries of deleted
-    claims and pages do not pile up.
+    claims and pages do not pile up; a part this run did not use at all (the
+    extras, for a run without them) is kept as it was.
     """
 
     folder: Path | None  # None: caching switched off (nothing read, nothing written)
@@ -134,12 +148,11 @@ class Store:
         folder = root / FOLDER
         if folder.is_symlink() or folder.parent.is_symlink():
             return cls.off()
-        old = {part: _read(folder / f"{part}.pickle", fingerprint) for part in PARTS}
-        return cls(folder, fingerprint, old, {part: {} for part in PARTS})
+        return cls(folder, fingerprint, _Parts(folder, fingerprint), {part: {} for part in PARTS})
 
     @classmethod
     def off(cls) -> Store:
-        return cls(None, "", {part: {} for part in PARTS}, {part: {} for part in PARTS})
+        return cls(None, "", _Parts(None, ""), {part: {} for part in PARTS})
 
     def get(self, part: str, name: str, key: str) -> Any | None:
         """The value cached for ``name`` if it was made from ``key``; remembered for the next run."""
@@ -157,17 +170,33 @@ class Store:
         return entry is not None and entry[0] == key
 
     def put(self, part: str, name: str, key: str, value: Any) -> None:
-        self.new[part][name] = (key, value)
+        entry = self.new[part].get(name)
+        if entry is None or entry[0] != key or entry[1] is not value:  # keep the entry read back, so save() sees no change
+            self.new[part][name] = (key, value)
 
     def save(self) -> list[str]:
-        """Write back the parts that differ from what was read; returns their names."""
+        """Write back the parts this run used that differ from what was read; returns their names."""
         if self.folder is None:
             return []
         written = []
         for part in PARTS:
+            if part not in self.old:  # never used by this run: left as it is
+                continue
             old, new = self.old[part], self.new[part]
             if new.keys() == old.keys() and all(new[k] is old[k] for k in new):
                 continue
             _write(self.folder / f"{part}.pickle", self.fingerprint, new)
             written.append(part)
         return written
+
+    def record(self) -> dict[str, Any]:
+        """What the last successful run left in ``run.pickle`` (its key, outputs and their keys), or {}."""
+        return _read(self.folder / "run.pickle", self.fingerprint) if self.folder is not None else {}
+
+    def save_record(self, record: dict[str, Any]) -> None:
+        if self.folder is not None:
+            _write(self.folder / "run.pickle", self.fingerprint, record)
+
+    def forget_record(self) -> None:
+        if self.folder is not None:
+            (self.folder / "run.pickle").unlink(missing_ok=True)

@@ -22,8 +22,7 @@ import datetime as dt
 import gzip
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +37,59 @@ PARALLEL_MIN = 200  # below this many claims to load or render, one process is f
 GZIP_LEVEL = 9  # claims.json.gz: written rarely (cached), downloaded often
 
 
-@dataclass
 class Result:
-    """What one run produced: the problems, or the claims and every output file (path under docs/ → content)."""
+    """What one run produced: the problems, or the claims and every output file (path under docs/ → content).
 
-    problems: list[Problem] = field(default_factory=list)
-    items: list[Loaded] = field(default_factory=list)
-    claims: list[Claim] = field(default_factory=list)
-    outputs: dict[str, str | bytes] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)  # stage name -> seconds
-    cpu_timings: dict[str, float] = field(default_factory=dict)  # stage name -> CPU seconds (this process and its workers)
-    cache: dict[str, dict[str, int]] = field(default_factory=dict)  # "hits"/"misses" -> cache part -> count
-    keys: dict[str, str] = field(default_factory=dict)  # output path -> hash of everything that made it (when cached)
+    A run served whole from the cache (nothing changed since the last
+    successful run) knows its output paths and their keys at once, and reads
+    the claims and the outputs' content from the cache only when asked.
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.timings: dict[str, float] = {}  # stage name -> seconds
+        self.cpu_timings: dict[str, float] = {}  # stage name -> CPU seconds (this process and its workers)
+        self.cache: dict[str, dict[str, int]] = {}  # "hits"/"misses" -> cache part -> count
+        self.keys: dict[str, str] = {}  # output path -> hash of everything that made it (when cached)
+        self.claim_count = 0
+        self._items: list[Loaded] = []
+        self._claims: list[Claim] = []
+        self._outputs: Mapping[str, str | bytes] = {}
+        self._restore: Callable[[], tuple[list[Loaded], dict[str, str | bytes]]] | None = None
+
+    def _restored(self) -> None:
+        if self._restore is not None:
+            restore, self._restore = self._restore, None
+            self._items, outputs = restore()
+            self._claims = [i.claim for i in self._items if i.claim is not None]
+            self._outputs = outputs
+
+    @property
+    def items(self) -> list[Loaded]:
+        self._restored()
+        return self._items
+
+    @items.setter
+    def items(self, value: list[Loaded]) -> None:
+        self._items = value
+
+    @property
+    def claims(self) -> list[Claim]:
+        self._restored()
+        return self._claims
+
+    @claims.setter
+    def claims(self, value: list[Claim]) -> None:
+        self._claims = value
+        self.claim_count = len(value)
+
+    @property
+    def outputs(self) -> Mapping[str, str | bytes]:
+        return self._outputs
+
+    @outputs.setter
+    def outputs(self, value: Mapping[str, str | bytes]) -> None:
+        self._outputs = value
 
     @property
     def ok(self) -> bool:
@@ -62,6 +102,31 @@ class Result:
             if item.claim is not None and stem == f"claims/{item.claim.id}":
                 return item.problem(("id",), "")
         return None
+
+
+class _LazyOutputs(Mapping[str, "str | bytes"]):
+    """The outputs of a run served from the cache: the paths at once, the content on first access."""
+
+    def __init__(self, paths: list[str], result: Result) -> None:
+        self.paths, self.known, self.result = paths, set(paths), result
+
+    def _content(self) -> Mapping[str, str | bytes]:
+        self.result._restored()
+        return self.result._outputs
+
+    def __getitem__(self, path: str) -> str | bytes:
+        if path not in self.known:
+            raise KeyError(path)
+        return self._content()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.known
 
 
 def cpu_seconds() -> float:
@@ -94,6 +159,10 @@ def run(root: Path, extras: bool = True, use_cache: bool = True) -> Result:
     store = (
         cache.Store.open(root, cache.fingerprint(config_file.read_text(encoding="utf-8"), repr(config))) if use_cache else cache.Store.off()
     )
+    run_key = _run_key(store, found, root, extras) if store.folder is not None and not stray else None
+    if run_key is not None and _from_record(result, store, run_key, found, root, extras):
+        clock.lap("cache")
+        return _checked(result, root, clock)
     clock.lap("cache")
     result.items, problems, hashes = load_claims(found, root, store)
     result.problems = sorted(set(problems + check_all(result.items) + stray))
@@ -103,23 +172,95 @@ def run(root: Path, extras: bool = True, use_cache: bool = True) -> Result:
         return result
     result.claims = [i.claim for i in result.items if i.claim is not None]
     try:
-        result.outputs = render(result.claims, config, store, hashes, result.items)
+        outputs = render(result.claims, config, store, hashes, result.items)
+        result.outputs = outputs
         clock.lap("render pages")
         if extras:
             for name, make in _extras(store):
-                _merge(result.outputs, make(result.claims, config), name)
+                _merge(outputs, make(result.claims, config), name)
                 clock.lap(name)
     except GenerationError as exc:
         result.problems = sorted(set(exc.problems))
         _finish(result, store, clock)
         return result
+    result.keys = output_keys(store, outputs)
+    _finish(result, store, clock)
+    if run_key is not None:
+        store.save_record(
+            {
+                "key": run_key,
+                "displays": [i.display for i in result.items],
+                "paths": list(outputs),
+                "keys": result.keys,
+                "parts": _part_stats(store),
+            }
+        )
+        clock.lap("cache")
+    return _checked(result, root, clock)
+
+
+def _checked(result: Result, root: Path, clock: _Clock) -> Result:
+    """Refuse outputs that could not be written safely into docs/ as it is now."""
     from .write import check_targets
 
     unsafe = check_targets(result.outputs, root / "docs")
     result.problems = [Problem("docs", 1, "", message, "Remove the link or the offending file, then run again.") for message in unsafe]
-    result.keys = output_keys(store, result.outputs)
-    _finish(result, store, clock)
+    clock.lap("check outputs")
     return result
+
+
+def _stat_key(path: Path) -> str | None:
+    try:
+        stat = path.lstat()
+    except OSError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"  # ctime: even a restored mtime changes it
+
+
+def _run_key(store: cache.Store, found: list[Path], root: Path, extras: bool) -> str:
+    """Everything a whole run depends on: the generator and config (the store's fingerprint), each claim file's name and stat."""
+    return cache.digest(store.fingerprint, str(extras), *(f"{p.name}\0{_stat_key(p)}" for p in found))
+
+
+def _part_stats(store: cache.Store) -> dict[str, str | None]:
+    assert store.folder is not None
+    return {part: _stat_key(store.folder / f"{part}.pickle") for part in cache.PARTS}
+
+
+def _from_record(result: Result, store: cache.Store, run_key: str, found: list[Path], root: Path, extras: bool) -> bool:
+    """Serve the whole run from the last successful one when nothing it depends on changed (its parts untouched since)."""
+    record = store.record()
+    if record.get("key") != run_key or record.get("parts") != _part_stats(store) or len(record.get("displays", ())) != len(found):
+        return False
+
+    def restore() -> tuple[list[Loaded], dict[str, str | bytes]]:
+        try:
+            return _restore(store, record, found)
+        except (KeyError, TypeError, ValueError, AttributeError):  # a cache damaged since: compute it all again
+            again = run(root, extras, use_cache=False)
+            return again.items, dict(again.outputs)
+
+    result._restore = restore
+    result.outputs = _LazyOutputs(list(record["paths"]), result)
+    result.keys = dict(record["keys"])
+    result.claim_count = len(found)
+    result.cache = {"hits": {"run": 1}, "misses": {}}
+    return True
+
+
+def _restore(store: cache.Store, record: dict[str, Any], found: list[Path]) -> tuple[list[Loaded], dict[str, str | bytes]]:
+    items = [
+        dataclasses.replace(store.old["claims"]["claim:" + display][1], path=path)
+        for path, display in zip(found, record["displays"], strict=True)
+    ]
+    content: dict[str, str | bytes] = {}
+    for part in ("pages", "extras"):
+        for name, (_, value) in store.old[part].items():
+            if isinstance(value, list | dict):  # the data files [(path, content)]; the search index {path: bytes}
+                content.update(value)
+            else:
+                content[name] = value[1] if isinstance(value, tuple) else value
+    return items, {path: content[path] for path in record["paths"]}
 
 
 def _finish(result: Result, store: cache.Store, clock: _Clock) -> None:
@@ -133,11 +274,9 @@ def _finish(result: Result, store: cache.Store, clock: _Clock) -> None:
 
 def _file_hash(path: Path, display: str, store: cache.Store) -> str | None:
     """The hash of a claim file's bytes; taken from the cache when its size, times and inode are unchanged."""
-    try:
-        stat = path.lstat()
-    except OSError:
+    seen = _stat_key(path)
+    if seen is None:
         return None
-    seen = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"  # ctime: even a restored mtime changes it
     known = store.get("claims", "stat:" + display, seen)
     if known is not None:
         return str(known)
@@ -469,4 +608,4 @@ def generate(root: Path) -> tuple[Result, str]:
         result.problems = [Problem("docs", 1, "", message, "Remove the link, then run again.") for message in exc.problems]
         return result, "Nothing was written: fix the problems above and run again."
     result.timings["write"] = time.perf_counter() - start
-    return result, f"{len(result.claims)} claims → docs/: {report.summary()}."
+    return result, f"{result.claim_count} claims → docs/: {report.summary()}."

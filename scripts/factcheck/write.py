@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISLNK
 from typing import Any
 
 MANIFEST = ".generated"
@@ -31,7 +33,7 @@ class UnsafeOutput(Exception):
         self.problems = problems
 
 
-def check_targets(outputs: dict[str, str | bytes], docs: Path) -> list[str]:
+def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
     """Everything that would make writing ``outputs`` into ``docs`` unsafe, before anything is written.
 
     Refused: paths that are absolute, climb out (``..``), have over-long names,
@@ -41,45 +43,72 @@ def check_targets(outputs: dict[str, str | bytes], docs: Path) -> list[str]:
     problems: list[str] = []
     if docs.is_symlink():
         return [f"{docs}: the output folder is a symbolic link; make it a real folder"]
-    checked: set[Path] = set()
+    listings: dict[str, dict[str, str]] = {}  # folder (relative) -> name -> "link" | "dir" | "other": one scandir per folder
+    stopped: set[str] = set()  # prefixes already reported (nothing below them is looked at again)
+    checked: set[str] = set()
     for rel in sorted(outputs):
-        parts = Path(rel).parts
-        if Path(rel).is_absolute() or ".." in parts or not parts:
+        parts = tuple(part for part in rel.split("/") if part not in ("", "."))  # what Path(rel).parts gives, without its cost
+        if rel.startswith("/") or ".." in parts or not parts:
             problems.append(f"{rel}: not a relative path inside docs/")
             continue
         if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts) or len(rel.encode("utf-8")) > MAX_PATH_BYTES:
             problems.append(f"{rel}: the file name is too long for a file system")
             continue
-        here = docs
-        for number, part in enumerate(parts, start=1):
-            here = here / part
-            if here in checked:
+        for number in range(1, len(parts) + 1):
+            shown = "/".join(parts[:number])
+            if shown in stopped:
+                break
+            if shown in checked:
                 continue
-            checked.add(here)
-            shown = here.relative_to(docs).as_posix()
-            if here.is_symlink():
+            checked.add(shown)
+            folder = "/".join(parts[: number - 1])
+            if folder not in listings:
+                listings[folder] = _listing(docs / folder if folder else docs)
+            kind = listings[folder].get(parts[number - 1])
+            if kind == "link":
                 problems.append(f"{shown}: is a symbolic link; generated files are never written through links")
+                stopped.add(shown)
                 break
             last = number == len(parts)
-            if here.exists() and (here.is_dir() if last else not here.is_dir()):  # found before writing, not halfway
+            if kind is not None and (kind == "dir") == last:  # found before writing, not halfway
                 what = "a folder where a generated file goes" if last else "not a folder, but generated files go inside it"
                 problems.append(f"{shown}: is {what}; move it away")
+                stopped.add(shown)
                 break
+            if kind is None:
+                break  # nothing exists below a missing folder
     for owned in OWNED_DIRS:
-        for found in _walk(docs / owned):
-            if found.is_symlink():
-                problems.append(f"{found.relative_to(docs).as_posix()}: is a symbolic link inside a generated folder; remove it")
+        for found in _links_below(docs / owned):
+            problems.append(f"{found.relative_to(docs).as_posix()}: is a symbolic link inside a generated folder; remove it")
     return sorted(set(problems))
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Every entry below ``folder``, never descending into symbolic links."""
-    if not folder.is_dir() or folder.is_symlink():
-        return [folder] if folder.is_symlink() else []
+def _listing(folder: Path) -> dict[str, str]:
+    """What a folder holds, without following links: name -> "link", "dir" or "other" (empty when it is no folder)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {e.name: "link" if e.is_symlink() else "dir" if e.is_dir(follow_symlinks=False) else "other" for e in entries}
+    except (NotADirectoryError, FileNotFoundError, PermissionError):
+        return {}
+
+
+def _links_below(folder: Path) -> list[Path]:
+    """Every symbolic link at or below ``folder``, never descending into one."""
+    if folder.is_symlink():
+        return [folder]
     found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        base = Path(dirpath)
-        found += [base / name for name in dirnames + filenames]
+    pending = [folder]
+    while pending:
+        here = pending.pop()
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        found.append(Path(entry.path))
+                    elif entry.is_dir(follow_symlinks=False):
+                        pending.append(Path(entry.path))
+        except (NotADirectoryError, FileNotFoundError, PermissionError):
+            continue
     return found
 
 
@@ -93,7 +122,9 @@ class WriteReport:
         return f"{len(self.written)} written, {self.unchanged} unchanged, {len(self.removed)} removed"
 
 
-def write_outputs(outputs: dict[str, str | bytes], docs: Path, keys: dict[str, str] | None = None, sums: Path | None = None) -> WriteReport:
+def write_outputs(
+    outputs: Mapping[str, str | bytes], docs: Path, keys: dict[str, str] | None = None, sums: Path | None = None
+) -> WriteReport:
     """Write what changed. With ``keys`` (output path -> hash of what made it) and a ``sums`` file recording, for
     each file written, that key and the file's size and modification time, a file whose key and stat are unchanged
     is skipped without being read back; any other file is compared byte for byte."""
@@ -105,14 +136,16 @@ def write_outputs(outputs: dict[str, str | bytes], docs: Path, keys: dict[str, s
     keys = keys or {}
     known = _read_sums(sums, docs) if sums is not None else {}
     recorded: dict[str, list[Any]] = {}
-    for rel, content in sorted(outputs.items()):
-        target = docs / rel
+    base = str(docs)
+    for rel in sorted(outputs):
         key = keys.get(rel)
         entry = known.get(rel)
-        if key is not None and entry is not None and entry[0] == key and _same_stat(target, entry):
+        if key is not None and entry is not None and entry[0] == key and _same_stat(os.path.join(base, rel), entry):
             report.unchanged += 1
             recorded[rel] = entry
             continue
+        target = docs / rel
+        content = outputs[rel]  # only now: a cached run's content is read from the cache when first needed
         data = content.encode("utf-8") if isinstance(content, str) else content
         if target.is_file() and not target.is_symlink() and target.stat().st_size == len(data) and target.read_bytes() == data:
             report.unchanged += 1
@@ -130,7 +163,8 @@ def write_outputs(outputs: dict[str, str | bytes], docs: Path, keys: dict[str, s
         if path.is_file():
             path.unlink()
             report.removed.append(rel)
-    _remove_empty_dirs(docs)
+    if report.removed:
+        _remove_empty_dirs(docs)  # only a removal can empty a generated folder
     manifest = "".join(f"{rel}\n" for rel in sorted(outputs))
     manifest_path = docs / MANIFEST
     if not manifest_path.is_file() or manifest_path.read_text(encoding="utf-8") != manifest:
@@ -151,13 +185,13 @@ def _read_sums(sums: Path, docs: Path) -> dict[str, list[Any]]:
         return {}
 
 
-def _same_stat(target: Path, entry: list[Any]) -> bool:
+def _same_stat(target: str, entry: list[Any]) -> bool:
     """Whether ``target`` is still the regular file the last write left (size, times, inode: any write changes the ctime)."""
     try:
-        stat = target.lstat()
+        stat = os.lstat(target)
     except OSError:
         return False
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino] == entry[1:] and not target.is_symlink()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino] == entry[1:] and not S_ISLNK(stat.st_mode)
 
 
 def _previous(docs: Path) -> set[str]:
@@ -166,8 +200,30 @@ def _previous(docs: Path) -> set[str]:
     if manifest.is_file():
         found |= {line for line in manifest.read_text(encoding="utf-8").splitlines() if line}
     for owned in OWNED_DIRS:
-        found |= {p.relative_to(docs).as_posix() for p in _walk(docs / owned) if p.is_file() and not p.is_symlink()}
+        found |= set(_files_below(docs, owned))
     return {rel for rel in found if not Path(rel).is_absolute() and ".." not in Path(rel).parts}
+
+
+def _files_below(docs: Path, owned: str) -> list[str]:
+    """The regular files below ``docs/owned`` (paths relative to docs), never looking through a link."""
+    if (docs / owned).is_symlink():
+        return []
+    found: list[str] = []
+    pending = [owned]
+    while pending:
+        here = pending.pop()
+        try:
+            with os.scandir(docs / here) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(f"{here}/{entry.name}")
+                    elif entry.is_file(follow_symlinks=False):
+                        found.append(f"{here}/{entry.name}")
+        except (NotADirectoryError, FileNotFoundError, PermissionError):
+            continue
+    return found
 
 
 def _inside_real_folders(docs: Path, rel: str) -> bool:
@@ -197,6 +253,7 @@ def _remove_empty_dirs(docs: Path) -> None:
         root = docs / owned
         if not root.is_dir() or root.is_symlink():
             continue
-        for folder in sorted((p for p in _walk(root) if p.is_dir() and not p.is_symlink()), key=lambda p: len(p.parts), reverse=True):
-            if not any(folder.iterdir()):
-                folder.rmdir()
+        for dirpath, dirnames, filenames in os.walk(root, topdown=False, followlinks=False):
+            if dirpath == str(root) or filenames or any(os.path.lexists(os.path.join(dirpath, d)) for d in dirnames):
+                continue  # the owned folder itself, or one holding something (a file, a link, a folder that stayed)
+            os.rmdir(dirpath)
