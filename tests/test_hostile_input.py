@@ -767,3 +767,17 @@ def test_address_with_user_info_is_refused_because_it_hides_the_host(tmp_path: P
     problems = check_text(tmp_path, text)
     assert [(p.line, p.field) for p in problems] == [(9, "source.url")]
     assert "hides the real host" in problems[0].message
+
+
+def test_a_committed_build_cache_is_refused_and_never_read(tmp_path: Path) -> None:
+    """A pull request could commit a forged cache (a page with script, keyed to a harmless claim)."""
+    root = make_project(tmp_path / "project", {"example-claim.yaml": valid_claim_text()})
+    assert run_cli(root, "generate").returncode == 0  # a real cache now exists
+    forged = root / ".cache" / "factcheck" / "pages.pickle"
+    assert forged.is_file()
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-f", ".cache"], check=True)
+    result = run_cli(root, "generate")
+    assert_no_crash(result)
+    assert result.returncode == 1
+    assert ".cache/factcheck/" in result.stderr and "never trusted from git" in result.stderr

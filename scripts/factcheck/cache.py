@@ -73,6 +73,20 @@ def fingerprint(config_text: str, config_repr: str) -> str:
     return digest(*parts)
 
 
+def committed(root: Path) -> list[str]:
+    """Files under ``.cache/`` that git tracks. A pull request could commit a forged cache (a page
+    with script in it, keyed to a harmless claim file), so a tracked cache is never read."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--", str(FOLDER.parent)], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return []  # no git: nothing can have been committed through it
+    return [name for name in listed.stdout.decode("utf-8", "replace").split("\0") if name] if listed.returncode == 0 else []
+
+
 class _Unpickler(pickle.Unpickler):
     """Refuses any class outside the generator's own and a few standard containers."""
 

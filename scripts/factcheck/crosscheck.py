@@ -88,17 +88,20 @@ def citations(items: list[Loaded]) -> Iterator[Citation]:
 def by_address(items: list[Loaded]) -> dict[str, list[Citation]]:
     """Citations grouped by ``url_key``, first use of each address in each file only."""
     groups: dict[str, list[Citation]] = {}
+    files: dict[str, set[int]] = {}  # address -> ids of the files already in its group (linear in citations)
     for cite in citations(items):
-        group = groups.setdefault(url_key(cite.url), [])
-        if not any(c.item is cite.item for c in group):  # a second use in one file is the duplicate-evidence rule's job
-            group.append(cite)
+        key = url_key(cite.url)
+        seen = files.setdefault(key, set())
+        if id(cite.item) not in seen:  # a second use in one file is the duplicate-evidence rule's job
+            seen.add(id(cite.item))
+            groups.setdefault(key, []).append(cite)
     return groups
 
 
 def same_address_same_record(items: list[Loaded]) -> Iterator[Problem]:
     """One problem per file whose description of a shared address differs from another file's."""
     for group in by_address(items).values():
-        if len(group) < 2:
+        if len(group) < 2 or _all_agree(group):  # the common case, checked in one pass
             continue
         for cite in group:
             others = [c for c in group if c is not cite]
@@ -118,6 +121,15 @@ def same_address_same_record(items: list[Loaded]) -> Iterator[Problem]:
                 f"file listed (with a `history` entry where a published check changes). Once they agree, `claims.py cite {cite.url}` "
                 "prints the record to paste into new claims.",
             )
+
+
+def _all_agree(group: list[Citation]) -> bool:
+    """Whether every citation that has a field gives it the same value (then no file differs from another)."""
+    values: dict[str, set[str | None]] = {}
+    for cite in group:
+        for name, value in cite.values:
+            values.setdefault(name, set()).add(value)
+    return all(len(found) == 1 for found in values.values())
 
 
 def same_claimant_same_identity(items: list[Loaded]) -> Iterator[Problem]:

@@ -29,7 +29,7 @@ from typing import Any
 from . import cache
 from .load import Loaded, scan_claims
 from .model import Claim
-from .problems import GenerationError, Problem
+from .problems import GenerationError, Problem, visible
 from .rules import check_all, check_file
 from .siteconfig import SiteConfig, read_config
 
@@ -156,8 +156,21 @@ def run(root: Path, extras: bool = True, use_cache: bool = True) -> Result:
     found, stray = scan_claims(root / "claims", root)
     config_file = root / "mkdocs.yml"
     config = read_config(config_file)
+    tracked = cache.committed(root) if use_cache else []
+    if tracked:
+        stray.append(
+            Problem(
+                visible(tracked[0]),
+                1,
+                "",
+                f"the build cache is committed to the repository ({len(tracked)} file(s) under .cache/); a cache is never trusted from git",
+                "Remove it from the pull request: git rm -r --cached .cache",
+            )
+        )
     store = (
-        cache.Store.open(root, cache.fingerprint(config_file.read_text(encoding="utf-8"), repr(config))) if use_cache else cache.Store.off()
+        cache.Store.open(root, cache.fingerprint(config_file.read_text(encoding="utf-8"), repr(config)))
+        if use_cache and not tracked
+        else cache.Store.off()
     )
     run_key = _run_key(store, found, root, extras) if store.folder is not None and not stray else None
     if run_key is not None and _from_record(result, store, run_key, found, root, extras):

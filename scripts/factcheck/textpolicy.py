@@ -49,6 +49,9 @@ def describe(ch: str) -> str:
 
 def refused_characters(text: str, multiline: bool) -> list[tuple[int, str]]:
     """(1-based position, character) of every character the policy refuses."""
+    # Fast path: every refused category (Cc, Cf, Cs, Co, Zl, Zp) and every noncharacter is non-printable.
+    if (text.replace("\n", "").replace("\t", "") if multiline else text).isprintable():
+        return []
     found = []
     for i, ch in enumerate(text, start=1):
         if multiline and ch in _ALLOWED_IN_MULTILINE:
@@ -65,8 +68,12 @@ def _script(ch: str) -> str | None:
 
 def mixed_script_words(text: str) -> list[str]:
     """Words that mix Latin, Cyrillic or Greek letters (look-alike spellings)."""
+    if text.isascii():
+        return []
     mixed = []
     for word in _WORD.findall(text):
+        if word.isascii():
+            continue
         scripts = {s for ch in word if ch.isalpha() and (s := _script(ch))}
         if len(scripts) > 1:
             mixed.append(word)
