@@ -536,19 +536,12 @@ def output_keys(store: cache.Store, outputs: dict[str, str | bytes]) -> dict[str
 
 def _extras(store: cache.Store) -> list[tuple[str, Callable[[list[Claim], SiteConfig], dict[str, bytes]]]]:
     """Post-render outputs that live beside the pages: the search index and the share images (each cached)."""
-    import importlib
-    import importlib.util
+    from . import searchindex, shareimage
 
-    found: list[tuple[str, Callable[[list[Claim], SiteConfig], dict[str, bytes]]]] = []
-    if importlib.util.find_spec("factcheck.searchindex") is not None:  # TEMPORARY while both modules are being written
-        found.append(
-            ("search index", lambda claims, config: _search_index(importlib.import_module("factcheck.searchindex"), claims, config, store))
-        )
-    if importlib.util.find_spec("factcheck.shareimage") is not None:
-        found.append(
-            ("share images", lambda claims, config: _share_images(importlib.import_module("factcheck.shareimage"), claims, config, store))
-        )
-    return found
+    return [
+        ("search index", lambda claims, config: _search_index(searchindex, claims, config, store)),
+        ("share images", lambda claims, config: _share_images(shareimage, claims, config, store)),
+    ]
 
 
 def _search_index(module: Any, claims: list[Claim], config: SiteConfig, store: cache.Store) -> dict[str, bytes]:

@@ -31,21 +31,12 @@ from typing import Any
 from . import cbor
 from .model import Claim
 from .problems import GenerationError, Problem
+from .render import human_date
 from .siteconfig import SiteConfig
 
 OUTPUT = "pagefind"
 # Weights (Pagefind's data-pagefind-weight: 1 is body text, up to 10).
 _WEIGHTS = {"headline": 10.0, "claimant": 9.0, "publisher": 6.0, "tag": 6.0, "claim": 4.0, "verdict": 3.0, "summary": 1.0}
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-
-
-def human_date(value: str) -> str:
-    """'2024-09-13' -> '13 September 2024'; '2024-09' -> 'September 2024'; '2024' -> '2024'."""
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = MONTHS[int(parts[1]) - 1]
-    return f"{int(parts[2])} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
 
 
 def plain_summary(markdown: str) -> str:
