@@ -1,7 +1,7 @@
 """What a browser test watches while a page loads: console errors, CSP violations, dialogs,
 requests leaving loopback (recorded and aborted, never sent), and axe-core's verdict.
 
-Used by test_pages.py and test_csp.py. axe-core is the npm package pinned in
+Used by test_pages.py, test_reader_pages.py and test_csp.py. axe-core is the npm package pinned in
 tests/e2e/package.json (``make e2e`` installs it with ``npm ci --prefix tests/e2e``).
 """
 
@@ -125,3 +125,61 @@ def axe_problems(page: Any) -> list[str]:
         for v in found
         if v["impact"] in SERIOUS
     ]
+
+
+# Page type -> path in site/. "*" takes the first (sorted) folder there with a page.
+PAGE_TYPES = {
+    "home": "",
+    "claim": "claims/*/",
+    "claims": "claims/",
+    "browse": "browse/",
+    "status-index": "browse/status/",
+    "status": "browse/status/*/",
+    "tags-index": "browse/tags/",
+    "tag": "browse/tags/*/",
+    "claimants-index": "browse/claimants/",
+    "claimant": "browse/claimants/*/",
+    "timeline": "browse/timeline/",
+    "sources": "browse/sources/",
+    "corrections-log": "browse/corrections/",
+    "methodology": "methodology/",
+    "corrections": "corrections/",
+    "about": "about/",
+    "search": "search/",
+}
+
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    const page = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+    const describe = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+        (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\\s+/).join(".") : "");
+    const out = [];
+    if (page > width + 1) out.push(`page is ${page}px wide in a ${width}px viewport`);
+    const reported = [];
+    for (const e of [...document.querySelectorAll(".md-content *")].reverse()) {
+        if (reported.some((r) => e.contains(r))) continue;  // only the innermost offender
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const style = getComputedStyle(e);
+        if (r.right > width + 1 && style.position !== "fixed") {
+            out.push(`${describe(e)} reaches ${Math.round(r.right)}px`);
+            reported.push(e);
+        } else if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && !["hidden", "clip"].includes(style.overflowX)) {
+            const how = ["auto", "scroll"].includes(style.overflowX) ? "scrolls sideways" : "has content sticking out";
+            out.push(`${describe(e)} ${how} (${e.scrollWidth}px in ${e.clientWidth}px)`);
+            reported.push(e);
+        }
+        if (out.length > 5) break;
+    }
+    return out;
+}"""
+
+
+def page_path(site: Path, pattern: str) -> str:
+    if "*" not in pattern:
+        assert (site / pattern / "index.html").is_file(), f"site/{pattern} has no index page"
+        return pattern
+    parent = site / pattern.split("*")[0]
+    found = sorted(p.parent.name for p in parent.glob("*/index.html"))
+    assert found, f"no page matches site/{pattern}"
+    return pattern.replace("*", found[0])

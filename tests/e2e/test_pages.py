@@ -20,60 +20,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from e2e.browsing import Visit, axe_problems, new_context, visit
+from e2e.browsing import OVERFLOW, PAGE_TYPES, Visit, axe_problems, new_context, page_path, visit
 from e2e.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser]
 
-# Page type -> path in site/. "*" takes the first (sorted) folder there with a page.
-PAGE_TYPES = {
-    "home": "",
-    "claim": "claims/*/",
-    "claims": "claims/",
-    "browse": "browse/",
-    "status-index": "browse/status/",
-    "status": "browse/status/*/",
-    "tags-index": "browse/tags/",
-    "tag": "browse/tags/*/",
-    "claimants-index": "browse/claimants/",
-    "claimant": "browse/claimants/*/",
-    "timeline": "browse/timeline/",
-    "sources": "browse/sources/",
-    "corrections-log": "browse/corrections/",
-    "methodology": "methodology/",
-    "corrections": "corrections/",
-    "about": "about/",
-    "search": "search/",
-}
 WIDTHS = {360: 740, 390: 844, 1280: 800}  # width -> height of the first screen
 SCREENSHOT_WIDTHS = (390, 1280)
 SHARE_META = ("og:title", "og:description", "og:image", "twitter:card")
-
-OVERFLOW = """() => {
-    const width = document.documentElement.clientWidth;
-    const page = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
-    const describe = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
-        (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\\s+/).join(".") : "");
-    const out = [];
-    if (page > width + 1) out.push(`page is ${page}px wide in a ${width}px viewport`);
-    const reported = [];
-    for (const e of [...document.querySelectorAll(".md-content *")].reverse()) {
-        if (reported.some((r) => e.contains(r))) continue;  // only the innermost offender
-        const r = e.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
-        const style = getComputedStyle(e);
-        if (r.right > width + 1 && style.position !== "fixed") {
-            out.push(`${describe(e)} reaches ${Math.round(r.right)}px`);
-            reported.push(e);
-        } else if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1 && !["hidden", "clip"].includes(style.overflowX)) {
-            const how = ["auto", "scroll"].includes(style.overflowX) ? "scrolls sideways" : "has content sticking out";
-            out.push(`${describe(e)} ${how} (${e.scrollWidth}px in ${e.clientWidth}px)`);
-            reported.push(e);
-        }
-        if (out.length > 5) break;
-    }
-    return out;
-}"""
 
 
 def summarised(what: str, items: list[str]) -> list[str]:
@@ -82,16 +36,6 @@ def summarised(what: str, items: list[str]) -> list[str]:
     for item in items:
         groups.setdefault(item.split(" at ")[0], []).append(item)
     return [f"{what} ({len(group)}x): {group[0]}" for group in groups.values()]
-
-
-def page_path(site: Path, pattern: str) -> str:
-    if "*" not in pattern:
-        assert (site / pattern / "index.html").is_file(), f"site/{pattern} has no index page"
-        return pattern
-    parent = site / pattern.split("*")[0]
-    found = sorted(p.parent.name for p in parent.glob("*/index.html"))
-    assert found, f"no page matches site/{pattern}"
-    return pattern.replace("*", found[0])
 
 
 def share_meta(page: Any) -> dict[str, str]:
@@ -173,6 +117,16 @@ def test_page_type_reads_well_at_every_width(
     assert problems == [], f"/{path} at {width}px, {scheme}:\n  " + "\n  ".join(problems)
 
 
+# What a phone reader must see without scrolling: claim, claimant, date, rating and verdict.
+CARD_PARTS = {
+    "headline": "h1",
+    "claimant": ".fc-verdict-card__who a",
+    "date": ".fc-verdict-card__who time",
+    "rating": ".fc-badge",
+    "verdict": ".fc-verdict-card__verdict",
+}
+
+
 def claim_paths(site: Path) -> list[str]:
     return sorted(f"claims/{p.parent.name}/" for p in (site / "claims").glob("*/index.html"))
 
@@ -190,6 +144,9 @@ def test_every_claims_verdict_card_fits_a_phones_first_screen(
             if card.count() != 1:
                 problems.append(f"/{path}: {card.count()} .fc-verdict-card elements, expected 1")
                 continue
+            missing = [part for part, selector in CARD_PARTS.items() if not card.locator(selector).first.inner_text().strip()]
+            if missing:
+                problems.append(f"/{path}: the verdict card lacks {missing}")
             box = card.bounding_box()
             if box is None or box["y"] < 0 or box["y"] + box["height"] > 844:
                 problems.append(f"/{path}: verdict card spans {box} — not inside the first 390x844 screen")
