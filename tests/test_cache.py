@@ -126,13 +126,14 @@ def test_the_site_address_from_the_environment_is_part_of_the_key(tmp_path: Path
     assert "one.example.org" not in after.outputs["claims/claim-0.md"]
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle at all", pickle.dumps({"some": "other program's cache"}), b"\x80\x05\x95"])
+@pytest.mark.parametrize(
+    "garbage", [b"", b"not a database at all", pickle.dumps({"some": "other program's cache"}), b"SQLite format 3\x00"]
+)
 def test_a_corrupt_or_foreign_cache_file_is_ignored(tmp_path: Path, garbage: bytes) -> None:
     root = project_with(tmp_path)
     expected = encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
     pipeline.run(root, extras=False)
-    for part in cache.PARTS:
-        (root / FOLDER / f"{part}.pickle").write_bytes(garbage)
+    (root / FOLDER / cache.DATABASE).write_bytes(garbage)
     result = pipeline.run(root, extras=False)
     assert result.ok
     assert result.cache["hits"] == {}
@@ -148,27 +149,49 @@ class _Planted:
         return (os.mkdir, (str(self.marker),))
 
 
-def test_a_cache_file_naming_other_code_is_refused_not_run(tmp_path: Path) -> None:
+def _database(root: Path) -> Any:
+    import sqlite3
+
+    return sqlite3.connect(root / FOLDER / cache.DATABASE, isolation_level=None)
+
+
+def test_a_cache_entry_naming_other_code_is_refused_not_run_and_replaced(tmp_path: Path) -> None:
     root = project_with(tmp_path)
-    pipeline.run(root, extras=False)
+    expected = encoded(pipeline.run(root, extras=False).outputs)
     marker = tmp_path / "planted-code-ran"
-    header = ("factcheck-cache", cache.FORMAT, "whatever")
-    (root / FOLDER / "claims.pickle").write_bytes(pickle.dumps((header, {"x": _Planted(marker)})))
+    with _database(root) as db:
+        db.execute("UPDATE entries SET value = ? WHERE part = 'claims'", (pickle.dumps(_Planted(marker)),))
     result = pipeline.run(root, extras=False)
     assert result.ok
     assert not marker.exists()
+    assert result.cache["misses"]["claims"] == 2 * 3  # every planted entry was a miss
+    assert encoded(result.outputs) == expected
+    assert "claims" not in pipeline.run(root, extras=False, use_cache=True).cache["misses"]  # and was replaced
 
 
 def test_a_cache_from_another_fingerprint_is_not_used(tmp_path: Path) -> None:
     root = project_with(tmp_path)
     pipeline.run(root, extras=False)
-    path = root / FOLDER / "pages.pickle"
-    with path.open("rb") as handle:
-        header, body = pickle.load(handle)
-    (root / FOLDER / "pages.pickle").write_bytes(pickle.dumps(((header[0], header[1], "another-fingerprint"), body)))
+    with _database(root) as db:
+        db.execute("UPDATE meta SET value = 'another-fingerprint' WHERE name = 'fingerprint'")
     result = pipeline.run(root, extras=False)
-    assert "pages" not in result.cache["hits"]
-    assert result.cache["hits"]["claims"] == 2 * 3
+    assert result.cache["hits"] == {}
+
+
+def test_an_edited_claim_rewrites_only_its_own_entries(tmp_path: Path) -> None:
+    root = project_with(tmp_path, count=5)
+    pipeline.run(root, extras=False)
+    with _database(root) as db:
+        before = dict(db.execute("SELECT part || ' ' || name, key FROM entries").fetchall())
+    path = root / "claims" / "claim-3.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("shipment 3.", "shipment three."), encoding="utf-8")
+    pipeline.run(root, extras=False)
+    with _database(root) as db:
+        after = dict(db.execute("SELECT part || ' ' || name, key FROM entries").fetchall())
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    assert "pages claims/claim-3.md" in changed and "claims claim:claims/claim-3.yaml" in changed
+    assert not [name for name in changed if "claim-1" in name or "claim-2" in name]  # the other claims' pages and records stay
+    assert set(before) == set(after)
 
 
 def test_deleting_the_cache_is_safe(tmp_path: Path) -> None:
@@ -234,7 +257,7 @@ def test_the_search_index_is_rebuilt_only_when_a_record_changes(tmp_path: Path) 
     store.save()
     store = cache.Store.open(root, "test")
     again = pipeline._search_index(module, result.claims, None, store)  # type: ignore[arg-type]
-    assert module.builds == 1 and again == first
+    assert module.builds == 1 and cache.Outputs(again) == first
     changed = [*result.claims[:-1], _retitled(result.claims[-1])]
     pipeline._search_index(module, changed, None, store)  # type: ignore[arg-type]
     assert module.builds == 2
@@ -258,8 +281,21 @@ def test_share_images_are_drawn_again_only_for_claims_whose_card_changed(tmp_pat
     store.save()
     store = cache.Store.open(root, "test")
     changed = [_retitled(claims[0]), *claims[1:]]
-    second = pipeline._share_images(shareimage, changed, config, store)
+    second = cache.Outputs(pipeline._share_images(shareimage, changed, config, store))  # cached images are read when used
     assert store.misses == {"extras": 1} and store.hits["extras"] == len(claims)  # the changed card; the others and the site card
     assert second["share/claim-0.png"] != first["share/claim-0.png"]
     assert {k: v for k, v in second.items() if k != "share/claim-0.png"} == {k: v for k, v in first.items() if k != "share/claim-0.png"}
-    assert second == shareimage.share_images(changed, config)
+    assert dict(second) == shareimage.share_images(changed, config)
+
+
+def test_a_problem_across_claims_points_at_the_same_line_of_a_cached_claim(tmp_path: Path) -> None:
+    """A claim read back from the cache keeps only where its values stood; a conflict found later must still name that line."""
+    root = project_with(tmp_path, count=2)
+    assert pipeline.run(root, extras=False).ok  # claim-0 and claim-1 are now cached
+    other = valid_claim_text("claim-9", claim="The ministry said 9 Hwasong-11 missiles arrived in shipment 9.")
+    (root / "claims" / "claim-9.yaml").write_text(other.replace("publisher: First Wire", "publisher: Another Wire"), encoding="utf-8")
+    warm = pipeline.run(root, extras=False)
+    cold = pipeline.run(root, extras=False, use_cache=False)
+    assert warm.cache["hits"]["claims"] >= 2
+    assert warm.problems and warm.problems == cold.problems
+    assert any("claims/claim-0.yaml:" in p.message for p in warm.problems)

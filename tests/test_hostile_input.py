@@ -773,7 +773,7 @@ def test_a_committed_build_cache_is_refused_and_never_read(tmp_path: Path) -> No
     """A pull request could commit a forged cache (a page with script, keyed to a harmless claim)."""
     root = make_project(tmp_path / "project", {"example-claim.yaml": valid_claim_text()})
     assert run_cli(root, "generate").returncode == 0  # a real cache now exists
-    forged = root / ".cache" / "factcheck" / "pages.pickle"
+    forged = root / ".cache" / "factcheck" / "cache.sqlite3"
     assert forged.is_file()
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     subprocess.run(["git", "-C", str(root), "add", "-f", ".cache"], check=True)

@@ -164,3 +164,29 @@ def test_non_string_key_is_reported() -> None:
     doc = read("? [a, b]\n: 1\nid: x\n")
     assert [(line, message) for line, _, message, _ in doc.errors] == [(1, "a key must be a plain name")]
     assert doc.data == {"id": "x"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 12)) + "  " * 12 + "x: 1\n",  # 12 mappings, shallow indentation
+        "a:\n" + "".join("  " * i + "-\n" for i in range(1, 12)) + "  " * 12 + "- x\n",  # 12 lists
+        "a: " + "[" * 11 + "]" * 11 + "\n",  # flow, few brackets
+        "a: " + "[" * 100 + "]" * 100 + "\n",  # flow, many brackets: the event prescan runs first
+        "- " * 11 + "x\n",  # compact lists on one line
+    ],
+)
+def test_nesting_deeper_than_ten_levels_is_refused_at_its_line_whichever_way_it_is_read(text: str) -> None:
+    """Shallow-looking text is composed directly and its depth checked after; it must say what the event prescan says."""
+    from factcheck import yamlread
+
+    doc = read(text)
+    assert doc.data is None
+    assert [e[2] for e in doc.errors] == ["nested more than 10 levels deep"]
+    assert doc.errors == yamlread._prescan(text)
+
+
+def test_nesting_of_ten_levels_is_read() -> None:
+    doc = read("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 9)) + "  " * 9 + "x: 1\n")  # the document, a, k1..k8
+    assert doc.errors == []
+    assert doc.data is not None

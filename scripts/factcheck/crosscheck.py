@@ -23,6 +23,7 @@ another page than ``www.example.org``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ RECORD_FIELDS = ("publisher", "title", "date", "derives_from")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=1 << 17)  # a page is cited by many claims: each address is parsed once
 def url_key(url: str) -> str:
     """The address as compared across claims (see the module docstring for what is ignored)."""
     parts = urlsplit(url.strip())

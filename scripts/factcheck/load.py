@@ -10,7 +10,7 @@ from pathlib import Path
 from .convert import Converter
 from .model import Claim
 from .problems import Problem
-from .yamlread import Document, PathKey, dotted, read
+from .yamlread import Document, LineTable, PathKey, dotted, read
 
 CLAIM_SUFFIX = ".yaml"
 MAX_FILE_BYTES = 256 * 1024  # the largest bundled claim is ~10 KB
@@ -25,7 +25,7 @@ class Loaded:
 
     path: Path
     display: str  # the path as shown in messages (relative to the project)
-    doc: Document
+    doc: Document | LineTable  # a claim read back from the cache keeps only where its values stood
     claim: Claim | None
 
     def problem(self, path: PathKey, message: str, hint: str = "") -> Problem:

@@ -22,7 +22,7 @@ import datetime as dt
 import gzip
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from .model import Claim
 from .problems import GenerationError, Problem, visible
 from .rules import check_all, check_file
 from .siteconfig import SiteConfig, read_config
+from .yamlread import LineTable
 
 PARALLEL_MIN = 200  # below this many claims to load or render, one process is faster than starting workers
 GZIP_LEVEL = 9  # claims.json.gz: written rarely (cached), downloaded often
@@ -55,14 +56,13 @@ class Result:
         self._items: list[Loaded] = []
         self._claims: list[Claim] = []
         self._outputs: Mapping[str, str | bytes] = {}
-        self._restore: Callable[[], tuple[list[Loaded], dict[str, str | bytes]]] | None = None
+        self._restore: Callable[[], list[Loaded]] | None = None
 
     def _restored(self) -> None:
         if self._restore is not None:
             restore, self._restore = self._restore, None
-            self._items, outputs = restore()
+            self._items = restore()
             self._claims = [i.claim for i in self._items if i.claim is not None]
-            self._outputs = outputs
 
     @property
     def items(self) -> list[Loaded]:
@@ -102,31 +102,6 @@ class Result:
             if item.claim is not None and stem == f"claims/{item.claim.id}":
                 return item.problem(("id",), "")
         return None
-
-
-class _LazyOutputs(Mapping[str, "str | bytes"]):
-    """The outputs of a run served from the cache: the paths at once, the content on first access."""
-
-    def __init__(self, paths: list[str], result: Result) -> None:
-        self.paths, self.known, self.result = paths, set(paths), result
-
-    def _content(self) -> Mapping[str, str | bytes]:
-        self.result._restored()
-        return self.result._outputs
-
-    def __getitem__(self, path: str) -> str | bytes:
-        if path not in self.known:
-            raise KeyError(path)
-        return self._content()[path]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    def __contains__(self, path: object) -> bool:
-        return path in self.known
 
 
 def cpu_seconds() -> float:
@@ -197,15 +172,16 @@ def run(root: Path, extras: bool = True, use_cache: bool = True) -> Result:
         _finish(result, store, clock)
         return result
     result.keys = output_keys(store, outputs)
+    parts = {path: part for path in outputs for part in ("pages", "extras") if store.used_key(part, path) is not None}
     _finish(result, store, clock)
     if run_key is not None:
         store.save_record(
             {
                 "key": run_key,
                 "displays": [i.display for i in result.items],
-                "paths": list(outputs),
+                "paths": parts if len(parts) == len(outputs) else {},
                 "keys": result.keys,
-                "parts": _part_stats(store),
+                "state": store.state(),
             }
         )
         clock.lap("cache")
@@ -235,45 +211,40 @@ def _run_key(store: cache.Store, found: list[Path], root: Path, extras: bool) ->
     return cache.digest(store.fingerprint, str(extras), *(f"{p.name}\0{_stat_key(p)}" for p in found))
 
 
-def _part_stats(store: cache.Store) -> dict[str, str | None]:
-    assert store.folder is not None
-    return {part: _stat_key(store.folder / f"{part}.pickle") for part in cache.PARTS}
-
-
 def _from_record(result: Result, store: cache.Store, run_key: str, found: list[Path], root: Path, extras: bool) -> bool:
     """Serve the whole run from the last successful one when nothing it depends on changed (its parts untouched since)."""
     record = store.record()
-    if record.get("key") != run_key or record.get("parts") != _part_stats(store) or len(record.get("displays", ())) != len(found):
+    if (
+        record.get("key") != run_key
+        or record.get("state") != store.state()
+        or not record.get("paths")
+        or len(record.get("displays", ())) != len(found)
+    ):
         return False
 
-    def restore() -> tuple[list[Loaded], dict[str, str | bytes]]:
+    def restore() -> list[Loaded]:
         try:
             return _restore(store, record, found)
-        except (KeyError, TypeError, ValueError, AttributeError):  # a cache damaged since: compute it all again
-            again = run(root, extras, use_cache=False)
-            return again.items, dict(again.outputs)
+        except (KeyError, TypeError, ValueError, AttributeError):  # a cache damaged since: load it all again
+            return run(root, extras, use_cache=False).items
 
     result._restore = restore
-    result.outputs = _LazyOutputs(list(record["paths"]), result)
+    result.outputs = cache.Outputs({path: store.stored(part, path) for path, part in record["paths"].items()})
     result.keys = dict(record["keys"])
     result.claim_count = len(found)
     result.cache = {"hits": {"run": 1}, "misses": {}}
     return True
 
 
-def _restore(store: cache.Store, record: dict[str, Any], found: list[Path]) -> tuple[list[Loaded], dict[str, str | bytes]]:
-    items = [
-        dataclasses.replace(store.old["claims"]["claim:" + display][1], path=path)
-        for path, display in zip(found, record["displays"], strict=True)
-    ]
-    content: dict[str, str | bytes] = {}
-    for part in ("pages", "extras"):
-        for name, (_, value) in store.old[part].items():
-            if isinstance(value, list | dict):  # the data files [(path, content)]; the search index {path: bytes}
-                content.update(value)
-            else:
-                content[name] = value[1] if isinstance(value, tuple) else value
-    return items, {path: content[path] for path in record["paths"]}
+def _restore(store: cache.Store, record: dict[str, Any], found: list[Path]) -> list[Loaded]:
+    """The claims of the run the record describes (each as checked then, found at its path now)."""
+    items = []
+    for path, display in zip(found, record["displays"], strict=True):
+        item = store.peek("claims", "claim:" + display)
+        if not isinstance(item, Loaded):
+            raise KeyError(display)
+        items.append(dataclasses.replace(item, path=path))
+    return items
 
 
 def _finish(result: Result, store: cache.Store, clock: _Clock) -> None:
@@ -328,7 +299,8 @@ def load_claims(paths: list[Path], root: Path, store: cache.Store) -> tuple[list
         problems += found
         sha = shas[n]
         if sha and not found and item.claim is not None:
-            store.put("claims", "claim:" + item.display, sha, item)  # only clean claims: a problem is always reported afresh
+            # Only clean claims (a problem is always reported afresh), keeping of their document only where values stood.
+            store.put("claims", "claim:" + item.display, sha, dataclasses.replace(item, doc=LineTable.of(item.doc)))
     done = [i for i in items if i is not None]
     hashes = {i.claim.id: sha for i, sha in zip(done, shas, strict=True) if i.claim is not None and sha}
     return done, problems, hashes
@@ -370,9 +342,23 @@ class _Uncacheable(Exception):
     """A template context holding something the cache cannot key."""
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> its field names
+
+
 def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
     """Append a stable description of ``value`` to ``parts`` (a claim is described by its file's hash)."""
-    if isinstance(value, Claim):
+    kind = type(value)
+    if kind is Claim:
+        parts.append("claim:" + hashes[value.id])
+    elif kind is str:
+        parts.append("str:" + value)
+    elif (kind is list or kind is tuple) and value and all(type(v) is Claim for v in value):  # a listing's claims: one part
+        parts.append("claims:" + ",".join(hashes[v.id] for v in value))
+    elif kind in _FIELDS:
+        parts.append(kind.__qualname__)
+        for name in _FIELDS[kind]:
+            _feed(parts, getattr(value, name), hashes)
+    elif isinstance(value, Claim):
         parts.append("claim:" + hashes[value.id])
     elif value is None or isinstance(value, str | int | float | bool):
         parts.append(f"{type(value).__name__}:{value}")
@@ -394,9 +380,8 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         parts.append(f"set:{len(value)}")
         parts += sorted(members)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts.append(type(value).__qualname__)
-        for f in dataclasses.fields(value):
-            _feed(parts, getattr(value, f.name), hashes)
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        _feed(parts, value, hashes)
     else:
         raise _Uncacheable(type(value).__qualname__)
 
@@ -431,13 +416,13 @@ def _renderer_class() -> type:
 
         def render_claim(self, claim: Claim) -> None:
             path, key = claim_path(claim), self.claim_key(claim)
-            hit = self.store.get("pages", path, key) or self.ready.pop(claim.id, None)
+            hit = self.store.get_output("pages", path, key) or self.ready.pop(claim.id, None)
             if hit is None:
                 super().render_claim(claim)
                 hit = (self._made_by[path], self.outputs[path])
             else:
                 self.claim(path, hit[0], hit[1])
-            self.store.put("pages", path, key, hit)
+            self.store.put("pages", path, key, hit[0], hit[1])
 
         def page(self, path: str, template: str, meta: dict[str, Any], origin: Any = None, **context: Any) -> None:
             if path in self.outputs or (template == "claim.html.j2"):
@@ -450,24 +435,32 @@ def _renderer_class() -> type:
             except _Uncacheable:
                 return super().page(path, template, meta, origin, **context)
             key = cache.digest(*parts)
-            hit = self.store.get("pages", path, key)
+            hit = self.store.get_output("pages", path, key)
             if hit is None:
                 super().page(path, template, meta, origin, **context)
                 hit = (self._made_by[path], self.outputs[path])
             else:
                 self.claim(path, hit[0], hit[1])
-            self.store.put("pages", path, key, hit)
+            self.store.put("pages", path, key, hit[0], hit[1])
 
-        def data_files(self) -> list[tuple[str, str | bytes]]:
+        def json_row(self, claim: Claim) -> str:
+            name, key = f"(json) {claim.id}", self.hashes[claim.id]
+            row = self.store.get("pages", name, key)
+            if row is None:
+                row = super().json_row(claim)
+            self.store.put("pages", name, key, row)
+            return str(row)
+
+        def data_files(self) -> list[tuple[str, Any]]:
             key = cache.digest("data", *(self.hashes[c.id] for c in self.claims))
-            files = self.store.get("pages", "(data files)", key)
+            files = _group(self.store, "pages", "(data files)", key)
             if files is None:
-                files = super().data_files()
-                json_text = dict(files).get("claims.json")
+                files = dict(super().data_files())
+                json_text = files.get("claims.json")
                 if isinstance(json_text, str):  # offered compressed too: ~1/10 of the download
-                    files.append(("claims.json.gz", gzip.compress(json_text.encode("utf-8"), GZIP_LEVEL, mtime=0)))
-            self.store.put("pages", "(data files)", key, files)
-            return list(files)
+                    files["claims.json.gz"] = gzip.compress(json_text.encode("utf-8"), GZIP_LEVEL, mtime=0)
+            _put_group(self.store, "pages", "(data files)", key, files)
+            return list(files.items())
 
     return CachedRenderer
 
@@ -509,25 +502,34 @@ def render(
     if "claims.json" in outputs and "claims.json.gz" not in outputs:
         text = outputs["claims.json"]
         outputs["claims.json.gz"] = gzip.compress(text.encode("utf-8") if isinstance(text, str) else text, GZIP_LEVEL, mtime=0)
-    return outputs
+    return cache.Outputs(outputs)
 
 
-def output_keys(store: cache.Store, outputs: dict[str, str | bytes]) -> dict[str, str]:
+def _group(store: cache.Store, part: str, name: str, key: str) -> dict[str, Any] | None:
+    """Outputs cached together under one key (the data files, the search index), their bytes read when needed."""
+    paths = store.get(part, name, key)
+    if not isinstance(paths, list) or not all(store.has(part, path, key) for path in paths):
+        return None
+    return {path: store.stored(part, path) for path in paths}
+
+
+def _put_group(store: cache.Store, part: str, name: str, key: str, files: Mapping[str, Any]) -> None:
+    store.put(part, name, key, sorted(files))
+    for path, content in files.items():
+        store.put(part, path, key, None, content)
+
+
+def output_keys(store: cache.Store, outputs: Mapping[str, Any]) -> dict[str, str]:
     """For each output served or made through the cache, the hash of what made it (lets the writer skip it unread)."""
     if store.folder is None:
         return {}
     keys: dict[str, str] = {}
-    for part in ("pages", "extras"):
-        for name, (key, value) in store.new[part].items():
-            if isinstance(value, list):  # the data files: [(path, content)]
-                paths = [path for path, _ in value]
-            elif isinstance(value, dict):  # the search index: {path: bytes}
-                paths = list(value)
-            else:
-                paths = [name]
-            for path in paths:
-                if path in outputs:
-                    keys[path] = cache.digest(store.fingerprint, part, name, key, path)
+    for path in outputs:
+        for part in ("pages", "extras"):
+            key = store.used_key(part, path)
+            if key is not None:
+                keys[path] = cache.digest(store.fingerprint, part, path, key)
+                break
     return keys
 
 
@@ -549,10 +551,10 @@ def _search_index(module: Any, claims: list[Claim], config: SiteConfig, store: c
     ordered = sorted(claims, key=lambda c: c.id)
     record = getattr(module, "record_html", None)
     key = cache.digest("search", *((c.id + "\n" + record(c)) if record else repr(c) for c in ordered))
-    files = store.get("extras", "search index", key)
+    files = _group(store, "extras", "search index", key)
     if files is None:
         files = module.index_files(claims, config)
-    store.put("extras", "search index", key, files)
+    _put_group(store, "extras", "search index", key, files)
     return dict(files)
 
 
@@ -567,12 +569,13 @@ def _share_images(module: Any, claims: list[Claim], config: SiteConfig, store: c
     images: dict[str, bytes] = {}
     missing: list[Claim] = []
     for claim in claims:
-        image = store.get("extras", f"share/{claim.id}.png", _share_key(claim))
-        if image is None:
+        hit = store.get_output("extras", f"share/{claim.id}.png", _share_key(claim))
+        if hit is None:
             missing.append(claim)
         else:
-            images[f"share/{claim.id}.png"] = image
-    site = store.get("extras", "share/site.png", "site")
+            images[f"share/{claim.id}.png"] = hit[1]
+    cached_site = store.get_output("extras", "share/site.png", "site")
+    site = cached_site[1] if cached_site is not None else None
     if missing or site is None:
         drawn: dict[str, bytes] = dict(_map(_draw_share, missing, module.__name__, config)) if missing else {}
         if site is None:
@@ -580,8 +583,8 @@ def _share_images(module: Any, claims: list[Claim], config: SiteConfig, store: c
         for claim in missing:
             images[f"share/{claim.id}.png"] = drawn[f"share/{claim.id}.png"]
     for claim in claims:
-        store.put("extras", f"share/{claim.id}.png", _share_key(claim), images[f"share/{claim.id}.png"])
-    store.put("extras", "share/site.png", "site", site)
+        store.put("extras", f"share/{claim.id}.png", _share_key(claim), None, images[f"share/{claim.id}.png"])
+    store.put("extras", "share/site.png", "site", None, site)
     images["share/site.png"] = site
     return dict(sorted(images.items()))
 

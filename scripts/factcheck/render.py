@@ -455,10 +455,14 @@ class Renderer:
         """claims.json, claims.csv and the Atom feed (a method of its own so the pipeline can serve them from its cache)."""
         claims, config = self.claims, self.config
         return [
-            ("claims.json", structured.claims_json(claims, config)),
+            ("claims.json", structured.claims_json(claims, config, self.json_row)),
             ("claims.csv", structured.claims_csv(claims, config)),
             ("feed.xml", structured.atom_feed(claims, config)),
         ]
+
+    def json_row(self, claim: Claim) -> str:
+        """The claim's line of claims.json (a method of its own so the pipeline can serve it from its cache)."""
+        return structured.claim_row(claim, self.config)
 
     def render_claim(self, claim: Claim) -> None:
         group = self.claimant_of[claim.id]

@@ -192,6 +192,8 @@ def _is_english(lang: str) -> bool:
 
 def _mostly_non_latin(text: str) -> bool:
     """Whether most letters of ``text`` are outside the Latin script (Hangul, Cyrillic, CJK...)."""
+    if text.isascii():
+        return False  # ASCII letters are all Latin
     letters = [ch for ch in text if ch.isalpha()]
     other = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
     return other * 2 > len(letters)

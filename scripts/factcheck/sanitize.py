@@ -67,10 +67,16 @@ _RENDER = _parser(strict=True)
 _DETECT = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})  # everything on, to name what is refused
 
 
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> list[Token]:
+    """The summary's tokens, parsed once for both its HTML and its plain text (read only)."""
+    return _RENDER.parse(text, {})
+
+
 @functools.lru_cache(maxsize=65536)
 def markdown_html(text: str) -> str:
     """Contributor Markdown as balanced HTML holding only allow-listed tags and http(s) links."""
-    rendered = _RENDER.render(text)
+    rendered = _RENDER.renderer.render(_parsed(text), _RENDER.options, {})
     cleaned = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -96,7 +102,7 @@ def markdown_text(text: str) -> str:
             elif token.type in ("softbreak", "hardbreak", "paragraph_close", "list_item_close"):
                 words.append(" ")
 
-    walk(_RENDER.parse(text))
+    walk(_parsed(text))
     return " ".join("".join(words).split())
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import heapq
 import html
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from .model import STATUS, Claim
@@ -95,7 +97,13 @@ def claim_record(claim: Claim, config: SiteConfig) -> dict[str, Any]:
     return _drop_none(data)
 
 
-def claims_json(claims: list[Claim], config: SiteConfig) -> str:
+def claim_row(claim: Claim, config: SiteConfig) -> str:
+    """One claim's line of claims.json."""
+    return json.dumps(claim_record(claim, config), ensure_ascii=False, separators=(",", ":"))
+
+
+def claims_json(claims: list[Claim], config: SiteConfig, row: Callable[[Claim], str] | None = None) -> str:
+    """Every claim as JSON; ``row`` gives a claim's line (default: ``claim_row``; the pipeline passes its cache)."""
     document = {
         "site": config.site_name,
         "site_url": config.site_url,
@@ -107,7 +115,8 @@ def claims_json(claims: list[Claim], config: SiteConfig) -> str:
     # Compact, one claim per line: a third smaller than indented JSON, still greppable and diffable, and written
     # by json's C encoder (``indent`` would force the pure-Python one).
     head = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    rows = ",\n".join(json.dumps(claim_record(c, config), ensure_ascii=False, separators=(",", ":")) for c in claims)
+    make = row or (lambda c: claim_row(c, config))
+    rows = ",\n".join(make(c) for c in claims)
     return f'{head[:-1]},"claims":[\n{rows}\n]}}\n'
 
 
@@ -193,24 +202,22 @@ def atom_feed(claims: list[Claim], config: SiteConfig, limit: int = 50) -> bytes
 
     from .sanitize import markdown_html
 
-    events: list[tuple[str, str, Claim, str, str]] = []  # date, id, claim, title, html
+    def first(c: Claim) -> str:
+        verdict = f"<p><strong>{_escape(c.rating.label)}:</strong> {_escape(c.verdict)}</p>\n" if c.verdict else ""
+        return verdict + markdown_html(c.summary)
+
+    def change(note: str) -> Callable[[Claim], str]:
+        return lambda c: f"<p>{_escape(note)}</p>"
+
+    # date, id, claim, title, body (made only for the entries kept)
+    events: list[tuple[str, str, Claim, str, Callable[[Claim], str]]] = []
     for c in claims:
-        events.append(
-            (
-                c.first_published,
-                f"{claim_url(c, config)}#published",
-                c,
-                f"New check — {c.rating.label}: {c.title}",
-                (f"<p><strong>{_escape(c.rating.label)}:</strong> {_escape(c.verdict)}</p>\n" if c.verdict else "")
-                + markdown_html(c.summary),
-            )
-        )
+        events.append((c.first_published, f"{claim_url(c, config)}#published", c, f"New check — {c.rating.label}: {c.title}", first))
         for i, h in enumerate(c.history):
             label = STATUS.get(h.status).label if h.status else ""  # type: ignore[union-attr]
             what = f"Rating changed to {label}" if h.kind == "status" else h.kind.capitalize()
-            events.append((h.date, f"{claim_url(c, config)}#history-{i + 1}", c, f"{what}: {c.title}", f"<p>{_escape(h.note)}</p>"))
-    events.sort(key=lambda e: (e[0], e[1]), reverse=True)
-    events = events[:limit]
+            events.append((h.date, f"{claim_url(c, config)}#history-{i + 1}", c, f"{what}: {c.title}", change(h.note)))
+    events = heapq.nlargest(limit, events, key=lambda e: (e[0], e[1]))
 
     fg = FeedGenerator()
     fg.id(config.site_url)
@@ -228,7 +235,7 @@ def atom_feed(claims: list[Claim], config: SiteConfig, limit: int = 50) -> bytes
         entry.link(href=claim_url(c, config))
         entry.published(_when(date))
         entry.updated(_when(date))
-        entry.content(body, type="html")
+        entry.content(body(c), type="html")
         for tag in c.tags:
             entry.category(term=tag)
     fg.generator("claim-check")

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISLNK
+from stat import S_ISLNK, S_ISREG
 from typing import Any
 
 MANIFEST = ".generated"
@@ -137,24 +137,32 @@ def write_outputs(
     known = _read_sums(sums, docs) if sums is not None else {}
     recorded: dict[str, list[Any]] = {}
     base = str(docs)
+    folders: set[str] = set()  # folders known to exist (one mkdir per folder, not per file)
     for rel in sorted(outputs):
         key = keys.get(rel)
         entry = known.get(rel)
-        if key is not None and entry is not None and entry[0] == key and _same_stat(os.path.join(base, rel), entry):
+        target = os.path.join(base, rel)
+        if key is not None and entry is not None and entry[0] == key and _same_stat(target, entry):
             report.unchanged += 1
             recorded[rel] = entry
             continue
-        target = docs / rel
         content = outputs[rel]  # only now: a cached run's content is read from the cache when first needed
         data = content.encode("utf-8") if isinstance(content, str) else content
-        if target.is_file() and not target.is_symlink() and target.stat().st_size == len(data) and target.read_bytes() == data:
+        try:
+            found = os.lstat(target)
+        except FileNotFoundError:
+            found = None
+        if found is not None and S_ISREG(found.st_mode) and found.st_size == len(data) and _read(target) == data:
             report.unchanged += 1
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(target, data)
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            _atomic_write(Path(target), data)
             report.written.append(rel)
         if key is not None:
-            stat = target.lstat()
+            stat = os.lstat(target)
             recorded[rel] = [key, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
     for rel in sorted(_previous(docs) - set(outputs)):
         path = docs / rel
@@ -236,12 +244,26 @@ def _inside_real_folders(docs: Path, rel: str) -> bool:
     return True
 
 
+def _read(target: str) -> bytes:
+    fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def _atomic_write(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """Write ``data`` to a temporary file beside ``target`` and rename it over: a reader sees the old file or the new one."""
+    tmp = str(target.parent / f".{target.name}.tmp")
+    try:
+        fd = os.open(tmp, _CREATE, 0o644)  # O_EXCL: never through a link, never over another writer's file
+    except FileExistsError:  # left by an interrupted run, or another writer: take a fresh name
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o644)
+            os.fchmod(handle.fileno(), 0o644)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -14,6 +14,8 @@ available) loader and convert it ourselves:
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,36 @@ class Document:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), 1)
+
+
+class LineTable:
+    """Where each value of a document stood, packed as JSON text: what a cached claim keeps of its document.
+
+    A claim read back from the cache needs its lines only to locate a problem found
+    across claims (rare), so they are unpacked on first use, not on every run.
+    """
+
+    __slots__ = ("_doc", "packed")
+
+    def __init__(self, packed: str) -> None:
+        self.packed = packed
+        self._doc: Document | None = None
+
+    @classmethod
+    def of(cls, doc: Document) -> LineTable:
+        return cls(json.dumps([[[list(p), n] for p, n in doc.lines.items()], [[list(p), n] for p, n in doc.key_lines.items()]]))
+
+    def line(self, path: PathKey) -> int:
+        if self._doc is None:
+            lines, key_lines = json.loads(self.packed)
+            self._doc = Document(lines={tuple(p): n for p, n in lines}, key_lines={tuple(p): n for p, n in key_lines})
+        return self._doc.line(path)
+
+    def __getstate__(self) -> str:
+        return self.packed
+
+    def __setstate__(self, packed: str) -> None:
+        self.packed, self._doc = packed, None
 
 
 def dotted(path: PathKey) -> str:
@@ -82,17 +114,37 @@ def _prescan(text: str) -> list[tuple[int, str, str, str]]:
     return errors
 
 
+_BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.M)  # where block collections can open on a line
+_SAFE_BOUND = 64  # nesting the composer handles without strain; deeper text gets the event prescan first
+
+
+def _plainly_shallow(text: str) -> bool:
+    """Whether ``text`` can hold neither a tag nor deep nesting, so the event prescan can be skipped.
+
+    A tag needs ``!``. Flow collections need ``[`` or ``{``. A block collection opens only in a
+    line's leading run of spaces and ``-``/``?``/``:`` indicators, each one at a column to the right
+    of its parent's (or at the same column once, for a list under a key), so the block nesting is at
+    most twice the longest such run plus one. When those bounds are small, the tree is composed
+    directly and its depth checked after (``Document`` then reports exactly what the prescan would).
+    """
+    if "!" in text or text.count("[") + text.count("{") > _SAFE_BOUND:
+        return False
+    return max((len(run) for run in _BLOCK_PREFIX.findall(text)), default=0) <= _SAFE_BOUND
+
+
 def read(text: str) -> Document:
     doc = Document()
-    try:
-        doc.errors += _prescan(text)
-    except yaml.MarkedYAMLError:
-        pass  # reported with its line by the full read below
-    except yaml.YAMLError as exc:
-        doc.errors.append((1, "", f"not valid YAML: {exc}", "Check the indentation and quotes."))
-        return doc
-    if doc.errors:
-        return doc
+    shallow = _plainly_shallow(text)
+    if not shallow:
+        try:
+            doc.errors += _prescan(text)
+        except yaml.MarkedYAMLError:
+            pass  # reported with its line by the full read below
+        except yaml.YAMLError as exc:
+            doc.errors.append((1, "", f"not valid YAML: {exc}", "Check the indentation and quotes."))
+            return doc
+        if doc.errors:
+            return doc
     loader = Loader(text)
     try:
         node = loader.get_single_node()
@@ -113,7 +165,10 @@ def read(text: str) -> Document:
         doc.errors.append((1, "", "the file is empty", "Start from `make new` or copy an existing claim."))
         return doc
     doc.lines[()] = node.start_mark.line + 1
-    doc.data = _Converter(loader, doc).convert(node, ())
+    converter = _Converter(loader, doc)
+    doc.data = converter.convert(node, ())
+    if shallow and converter.depth > MAX_DEPTH:  # composed without the prescan: report what the prescan reports
+        return Document(errors=_prescan(text))
     return doc
 
 
@@ -130,6 +185,7 @@ class _Converter:
         self.loader = loader
         self.doc = doc
         self.seen: set[int] = set()
+        self.depth = 0  # the deepest nesting of collections seen
 
     def convert(self, node: yaml.Node, path: PathKey) -> Any:
         line = node.start_mark.line + 1
@@ -145,6 +201,8 @@ class _Converter:
             )
             return None
         self.seen.add(id(node))
+        if isinstance(node, yaml.CollectionNode) and len(path) >= self.depth:
+            self.depth = len(path) + 1
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
