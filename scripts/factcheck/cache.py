@@ -197,6 +197,7 @@ class Store:
     hits: dict[str, int] = field(default_factory=dict)
     misses: dict[str, int] = field(default_factory=dict)
     _known: dict[str, dict[str, str]] = field(default_factory=dict)  # part -> name -> key, as read
+    _values: dict[str, dict[str, bytes]] = field(default_factory=dict)  # part -> name -> pickled value, as read (until used)
     _used: dict[str, dict[str, str]] = field(default_factory=dict)  # part -> name -> key, used or made by this run
     _pending: dict[tuple[str, str], tuple[str, Any, Any]] = field(default_factory=dict)  # entries to write: key, value, output
     _db: sqlite3.Connection | None = None
@@ -243,26 +244,26 @@ class Store:
         return db
 
     def _keys(self, part: str) -> dict[str, str]:
+        """The names and keys of a part, read in one query with their (small, pickled) values; outputs stay on disk."""
         if part not in self._known:
             db = self._connect()
             try:
-                rows = db.execute("SELECT name, key FROM entries WHERE part = ?", (part,)).fetchall() if db is not None else []
+                rows = db.execute("SELECT name, key, value FROM entries WHERE part = ?", (part,)).fetchall() if db is not None else []
             except sqlite3.Error:
                 rows = []
-            self._known[part] = dict(rows)
+            self._known[part] = {name: key for name, key, _ in rows}
+            self._values[part] = {name: value for name, _, value in rows}
             self._used.setdefault(part, {})
         return self._known[part]
 
     def _value(self, part: str, name: str) -> tuple[bool, Any]:
-        db = self._connect()
-        if db is None:
-            return False, None
-        try:
-            row = db.execute("SELECT value FROM entries WHERE part = ? AND name = ?", (part, name)).fetchone()
-            if row is not None:
-                return True, _Unpickler(io.BytesIO(row[0])).load()
-        except Exception:  # unreadable or refused (a class outside the allow-list): a miss, and replaced by put()
-            pass
+        self._keys(part)
+        blob = self._values[part].get(name)
+        if blob is not None:
+            try:
+                return True, _Unpickler(io.BytesIO(blob)).load()
+            except Exception:  # unreadable or refused (a class outside the allow-list): a miss, and replaced by put()
+                pass
         self._known.get(part, {}).pop(name, None)
         return False, None
 
