@@ -122,3 +122,20 @@ def test_sources_page_is_one_escaped_raw_html_block_of_cards(tmp_path: Path) -> 
     assert "Wire &lt;script&gt;alert(1)&lt;/script&gt;" in body and "Origin &lt;script&gt;" in body
     assert '<li class="fc-person fc-source">' in body
     assert "1 rated claim rests on a single supporting origin" in body and "Supporting origin: Reuters." in body
+
+
+def test_sources_page_stays_small_when_many_claims_cite_one_publisher(tmp_path: Path) -> None:
+    """At scale a big publisher is cited by thousands of claims: the page names the 10 newest and counts the rest,
+    and the claims resting on one origin get their own paginated list."""
+    claims = [load_valid(tmp_path / f"p{n}", thin_claim(f"thin-claim-{n:02d}")) for n in range(14)]
+    pages = render_site(claims, CONFIG)
+    body = str(pages["browse/sources.md"]).split("\n---\n", 1)[1]
+    first_wire = body[body.index('<h3 class="fc-person__name">First Wire</h3>') :].split("</li>", 1)[0]
+    assert "Cited in 14 claims, the 10 most recent" in first_wire and "; and 4 more" in first_wire
+    assert first_wire.count('href="../../claims/') == 10
+    assert "14 rated claims rest on a single supporting origin; the 10 most recent:" in body
+    assert body.count('<li class="fc-log__item">') == 10
+    assert 'href="../thin/">All 14 claims resting on a single supporting origin</a>' in body
+    thin_page = str(pages["browse/thin.md"])
+    assert thin_page.count('<li class="fc-card') == 14
+    assert "<h1>Resting on a single supporting origin</h1>" in thin_page

@@ -40,6 +40,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 SLUG_MAX = 80  # claimant slugs: short enough for any file system, with room for "-2.md"
 SITE_IMAGE = "share/site.png"
+SHOWN_PER_SOURCE = 10  # claims listed per publisher (and thin claims) on the Sources page; the rest are counted
+THIN_PAGE = "browse/thin.md"  # every claim resting on a single supporting origin
 NOT_YET_RATED = (
     "Not yet rated: we have not found enough evidence to rate this claim either way. The rating will change as evidence arrives."
 )
@@ -567,6 +569,7 @@ class Renderer:
             Origin("the timeline"),
             crumbs=browse,
         )
+        thin = sorted(sourcereport.single_origin_claims(self.claims), key=lambda c: (c.date, c.id), reverse=True)
         self.paginated(
             "browse/sources.md",
             "sources.html.j2",
@@ -574,7 +577,23 @@ class Renderer:
             {"title": "Sources", "description": "Every publisher cited, what it repeats, and where evidence is thin.", **listing},
             Origin("the list of sources"),
             crumbs=browse,
-            thin=sourcereport.single_origin_claims(self.claims),
+            thin=thin,
+            shown=SHOWN_PER_SOURCE,
+            thin_page=THIN_PAGE,
+        )
+        self.paginated(
+            THIN_PAGE,
+            "list.html.j2",
+            thin,
+            {
+                "title": "Claims resting on a single supporting origin",
+                "description": "Rated claims whose supporting evidence comes from one independent origin or none, newest first.",
+                **listing,
+            },
+            Origin("the list of claims resting on a single supporting origin"),
+            heading="Resting on a single supporting origin",
+            intro="Rated claims whose supporting evidence comes from one independent origin or none, newest first.",
+            crumbs=[*browse, ("browse/sources.md", "Sources")],
         )
         log = [(h, c, i + 1) for c in self.claims for i, h in enumerate(c.history)]
         log.sort(key=lambda row: (row[0].date, row[1].id, row[2]), reverse=True)

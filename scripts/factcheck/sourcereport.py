@@ -45,6 +45,11 @@ class Publisher:
         return [self.cited_by[k] for k in sorted(self.cited_by)]
 
     @property
+    def newest(self) -> list[Claim]:
+        """The claims citing this publisher, newest claim first."""
+        return sorted(self.cited_by.values(), key=lambda c: (c.date, c.id), reverse=True)
+
+    @property
     def repeated(self) -> list[tuple[str, int]]:
         """The origins this publisher's items repeat, most repeated first."""
         return sorted(self.repeats.items(), key=lambda kv: (-kv[1], kv[0].casefold()))

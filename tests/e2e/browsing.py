@@ -141,6 +141,7 @@ PAGE_TYPES = {
     "claimant": "browse/claimants/*/",
     "timeline": "browse/timeline/",
     "sources": "browse/sources/",
+    "thin": "browse/thin/",
     "corrections-log": "browse/corrections/",
     "methodology": "methodology/",
     "corrections": "corrections/",
