@@ -215,13 +215,18 @@ def sizes(site: Path) -> dict[str, Any]:
         return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
 
     claim_pages = [p.stat().st_size for p in (site / "claims").glob("*/index.html")]
-    html = sum(p.stat().st_size for p in files if p.suffix == ".html")
+    pages = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in files if p.suffix == ".html"]
+    html = sum(size for size, _ in pages)
+    largest = max(pages, default=(0, ""))
     return {
         "site_bytes": total,
         "files": len(files),
         "html_bytes": html,
         "claim_page_median_bytes": statistics.median(claim_pages) if claim_pages else 0,
         "claim_pages": len(claim_pages),
+        "pages": len(pages),
+        "largest_page_bytes": largest[0],
+        "largest_page": largest[1],
         "share_images_bytes": under("share"),
         "pagefind_bytes": under("pagefind"),
         "mkdocs_search_index_bytes": under("search"),
@@ -321,6 +326,7 @@ def table(f: dict[str, Any]) -> str:
     rows.append(("  MkDocs search index", mib(s["mkdocs_search_index_bytes"]), ""))
     rows.append(("  claims.json / .gz", mib(s["claims_json_bytes"]), mib(s["claims_json_gz_bytes"]) + " gzipped"))
     rows.append(("claim page (median)", kib(s["claim_page_median_bytes"]), f"{s['claim_pages']:,} claim pages"))
+    rows.append(("largest page", kib(s["largest_page_bytes"]), f"{s['largest_page']} ({s['pages']:,} HTML pages)"))
     if f.get("search"):
         rows.append(("search, cold first query", "see JSON", json.dumps(f["search"])[:200]))
     width = max(len(r[0]) for r in rows)

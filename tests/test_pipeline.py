@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,23 @@ def test_claims_json_is_also_offered_gzipped(tmp_path: Path) -> None:
     root = project_with(tmp_path, 2)
     outputs = pipeline.run(root, extras=False).outputs
     assert gzip.decompress(outputs["claims.json.gz"]) == encoded(outputs)["claims.json"]
+
+
+def test_serve_sees_every_save_addition_and_removal_in_the_claims_folder(tmp_path: Path) -> None:
+    from factcheck.cli import _signature
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("one", encoding="utf-8")
+    first = _signature(folder)
+    assert _signature(folder) == first  # nothing changed: no regeneration
+    stat = (folder / "a.yaml").stat()
+    (folder / "a.yaml").write_text("two", encoding="utf-8")  # same size
+    os.utime(folder / "a.yaml", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with its old time restored
+    edited = _signature(folder)
+    assert edited != first
+    (folder / "b.yaml").write_text("new", encoding="utf-8")
+    added = _signature(folder)
+    assert added != edited
+    (folder / "b.yaml").unlink()
+    assert _signature(folder) != added

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from .load import claim_files, scan_claims
+from .load import scan_claims
 from .problems import Problem, report
 from .rules import validate
 
@@ -73,8 +73,20 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return status
 
 
-def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in claim_files(folder) if p.exists())
+def _signature(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """Every entry of the claims folder with its times and size: any save, addition, removal or rename changes it."""
+    try:
+        with os.scandir(folder) as entries:
+            found = []
+            for entry in entries:
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                found.append((entry.name, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size))
+    except OSError:
+        return ()
+    return tuple(sorted(found))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
