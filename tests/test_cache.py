@@ -299,3 +299,28 @@ def test_a_problem_across_claims_points_at_the_same_line_of_a_cached_claim(tmp_p
     assert warm.cache["hits"]["claims"] >= 2
     assert warm.problems and warm.problems == cold.problems
     assert any("claims/claim-0.yaml:" in p.message for p in warm.problems)
+
+
+def test_serve_shows_an_edit_with_the_last_search_index_then_rebuilds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 10,000 claims the index takes ~30 s: `serve` writes the edited pages first, then the fresh index."""
+    from factcheck import searchindex
+
+    builds: list[int] = []
+
+    def index_files(claims: list[Any], config: Any) -> dict[str, bytes]:
+        builds.append(1)
+        return {"pagefind/index.bin": "|".join(c.claim for c in sorted(claims, key=lambda c: c.id)).encode()}
+
+    monkeypatch.setattr(searchindex, "index_files", index_files)
+    root = project_with(tmp_path)
+    first = pipeline.run(root)
+    path = root / "claims" / "claim-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("shipment 1.", "shipment one."), encoding="utf-8")
+    quick = pipeline.run(root, stale_search=True)
+    assert quick.search_stale and len(builds) == 1
+    assert "shipment one." in str(quick.outputs["claims/claim-1.md"])
+    assert quick.outputs["pagefind/index.bin"] == first.outputs["pagefind/index.bin"]
+    full = pipeline.run(root)  # what serve runs next: the stale index is not taken for a fresh one
+    assert not full.search_stale and len(builds) == 2
+    assert b"shipment one." in bytes(full.outputs["pagefind/index.bin"])  # type: ignore[arg-type]
+    assert pipeline.run(root).cache["hits"] == {"run": 1} and len(builds) == 2

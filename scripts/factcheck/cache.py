@@ -334,6 +334,10 @@ class Store:
             output = output.load()
         self._pending[(part, name)] = (key, value, output)
 
+    def known_key(self, part: str, name: str) -> str | None:
+        """The key an entry was cached under (whatever this run needs)."""
+        return self._keys(part).get(name) if self.folder is not None else None
+
     def used_key(self, part: str, name: str) -> str | None:
         return self._used.get(part, {}).get(name)
 

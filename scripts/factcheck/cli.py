@@ -55,20 +55,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def generate(root: Path) -> tuple[int, str]:
-    """Validate every claim and, only if all are valid, write the pages. Returns (status, message)."""
+def generate(root: Path, stale_search: bool = False) -> tuple[int, str, bool]:
+    """Validate every claim and, only if all are valid, write the pages. Returns (status, message, search index stale)."""
     from .pipeline import generate as run_generator
 
-    result, message = run_generator(root)
+    result, message = run_generator(root, stale_search)
     if result.problems:
         print_problems(result.problems)
-        return 1, message
-    return 0, message
+        return 1, message, False
+    return 0, message, result.search_stale
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
     root, _, _ = _paths(args)
-    status, message = generate(root)
+    status, message, _ = generate(root)
     print(message, file=sys.stderr if status else sys.stdout)
     return status
 
@@ -92,7 +92,7 @@ def _signature(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Generate, start `mkdocs serve`, and regenerate whenever a claim file changes."""
     root, claims_dir, _ = _paths(args)
-    status, message = generate(root)
+    status, message, _ = generate(root)
     print(message, file=sys.stderr if status else sys.stdout, flush=True)
     mkdocs = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr]
     server = subprocess.Popen(mkdocs, cwd=root)
@@ -104,8 +104,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
             now = _signature(claims_dir)
             if now != seen:
                 seen = now
-                status, message = generate(root)
+                # Pages first (with the last search index), then the search index: the edit shows at once.
+                status, message, stale = generate(root, stale_search=True)
                 print(message, file=sys.stderr if status else sys.stdout, flush=True)
+                if stale and _signature(claims_dir) == seen:
+                    status, message, _ = generate(root)
+                    print(message, file=sys.stderr if status else sys.stdout, flush=True)
     except KeyboardInterrupt:
         pass
     finally:

@@ -53,6 +53,7 @@ class Result:
         self.cache: dict[str, dict[str, int]] = {}  # "hits"/"misses" -> cache part -> count
         self.keys: dict[str, str] = {}  # output path -> hash of everything that made it (when cached)
         self.claim_count = 0
+        self.search_stale = False  # the search index is the last one, not yet rebuilt for a changed record (serve)
         self._items: list[Loaded] = []
         self._claims: list[Claim] = []
         self._outputs: Mapping[str, str | bytes] = {}
@@ -124,8 +125,12 @@ class _Clock:
         self.start, self.start_cpu = now, now_cpu
 
 
-def run(root: Path, extras: bool = True, use_cache: bool = True) -> Result:
-    """Load, validate and render every claim in memory; nothing is written but the cache."""
+def run(root: Path, extras: bool = True, use_cache: bool = True, stale_search: bool = False) -> Result:
+    """Load, validate and render every claim in memory; nothing is written but the cache.
+
+    ``stale_search`` (for ``serve``): when a record changed, keep the last search index instead of rebuilding it
+    (``Result.search_stale`` tells; the caller runs again for the fresh one), so new pages are seen at once.
+    """
     result = Result()
     clock = _Clock(result.timings, result.cpu_timings)
     found, stray = scan_claims(root / "claims", root)
@@ -164,7 +169,7 @@ def run(root: Path, extras: bool = True, use_cache: bool = True) -> Result:
         result.outputs = outputs
         clock.lap("render pages")
         if extras:
-            for name, make in _extras(store):
+            for name, make in _extras(store, result if stale_search else None):
                 _merge(outputs, make(result.claims, config), name)
                 clock.lap(name)
     except GenerationError as exc:
@@ -174,7 +179,7 @@ def run(root: Path, extras: bool = True, use_cache: bool = True) -> Result:
     result.keys = output_keys(store, outputs)
     parts = {path: part for path in outputs for part in ("pages", "extras") if store.used_key(part, path) is not None}
     _finish(result, store, clock)
-    if run_key is not None:
+    if run_key is not None and not result.search_stale:
         store.save_record(
             {
                 "key": run_key,
@@ -579,22 +584,31 @@ def output_keys(store: cache.Store, outputs: Mapping[str, Any]) -> dict[str, str
 # -- the extras: search index, share images ------------------------------------------
 
 
-def _extras(store: cache.Store) -> list[tuple[str, Callable[[list[Claim], SiteConfig], dict[str, bytes]]]]:
+def _extras(store: cache.Store, stale_ok: Result | None = None) -> list[tuple[str, Callable[[list[Claim], SiteConfig], dict[str, bytes]]]]:
     """Post-render outputs that live beside the pages: the search index and the share images (each cached)."""
     from . import searchindex, shareimage
 
     return [
-        ("search index", lambda claims, config: _search_index(searchindex, claims, config, store)),
+        ("search index", lambda claims, config: _search_index(searchindex, claims, config, store, stale_ok)),
         ("share images", lambda claims, config: _share_images(shareimage, claims, config, store)),
     ]
 
 
-def _search_index(module: Any, claims: list[Claim], config: SiteConfig, store: cache.Store) -> dict[str, bytes]:
-    """The whole index, rebuilt only when one of its records changed."""
+def _search_index(
+    module: Any, claims: list[Claim], config: SiteConfig, store: cache.Store, stale_ok: Result | None = None
+) -> dict[str, bytes]:
+    """The whole index, rebuilt only when one of its records changed (or, with ``stale_ok``, the last one, flagged)."""
     ordered = sorted(claims, key=lambda c: c.id)
     record = getattr(module, "record_html", None)
     key = cache.digest("search", *((c.id + "\n" + record(c)) if record else repr(c) for c in ordered))
     files = _group(store, "extras", "search index", key)
+    last_key = store.known_key("extras", "search index")
+    if files is None and stale_ok is not None and last_key is not None:
+        last = _group(store, "extras", "search index", last_key)
+        if last is not None:  # kept under its own key, so the next full run rebuilds it
+            _put_group(store, "extras", "search index", last_key, last)
+            stale_ok.search_stale = True
+            return dict(last)
     if files is None:
         files = module.index_files(claims, config)
     _put_group(store, "extras", "search index", key, files)
@@ -646,11 +660,11 @@ def _merge(outputs: dict[str, str | bytes], extra: dict[str, bytes], name: str) 
     outputs.update(extra)
 
 
-def generate(root: Path) -> tuple[Result, str]:
-    """Run the generator and, only when nothing is wrong, write ``docs/``."""
+def generate(root: Path, stale_search: bool = False) -> tuple[Result, str]:
+    """Run the generator and, only when nothing is wrong, write ``docs/`` (see ``run`` for ``stale_search``)."""
     from .write import UnsafeOutput, write_outputs
 
-    result = run(root)
+    result = run(root, stale_search=stale_search)
     if not result.ok:
         return result, "Nothing was written: fix the problems above and run again."
     start = time.perf_counter()
@@ -660,4 +674,5 @@ def generate(root: Path) -> tuple[Result, str]:
         result.problems = [Problem("docs", 1, "", message, "Remove the link, then run again.") for message in exc.problems]
         return result, "Nothing was written: fix the problems above and run again."
     result.timings["write"] = time.perf_counter() - start
-    return result, f"{result.claim_count} claims → docs/: {report.summary()}."
+    later = " The search index is being rebuilt for the changed claims." if result.search_stale else ""
+    return result, f"{result.claim_count} claims → docs/: {report.summary()}.{later}"
