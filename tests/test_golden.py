@@ -403,3 +403,23 @@ def test_about_invents_no_address_when_neither_is_set(rendered: dict[str, str | 
     about, policy = str(rendered["about.md"]), str(rendered["corrections.md"])
     assert "no contact address configured" in about and "public repository" in policy
     assert "mailto:" not in about + policy and "github.com" not in about + policy
+
+
+def test_the_claimants_index_is_paginated_apart_from_claimant_names(fixture_claims: list[Claim]) -> None:
+    """At scale there are thousands of claimants: the index shows a page of them at a time, most-checked first, and
+    its later pages live under page/ where no claimant slug can go (a claimant called "Index 2" keeps its own page)."""
+    minimal = next(c for c in fixture_claims if c.id == "minimal-unverified")
+    names = ["Index 2", "Page", "Alpha", "Beta", "Gamma"]
+    claims = [_with_claimant(minimal, f"c{n}", name) for n, name in enumerate(names)]
+    claims.append(_with_claimant(minimal, "c9", "Beta"))  # Beta: two claims, so first
+    pages = render_site(claims, dataclasses.replace(CONFIG, page_size=2))
+    assert [p for p in pages if p == "browse/claimants/index.md" or "/page/" in p] == [
+        "browse/claimants/index.md",
+        "browse/claimants/page/2.md",
+        "browse/claimants/page/3.md",
+    ]
+    assert "browse/claimants/index-2.md" in pages and "browse/claimants/page.md" in pages  # the claimants' own pages
+    first = str(pages["browse/claimants/index.md"])
+    assert first.index(">Beta</a>") < first.index(">Alpha</a>")
+    assert "5 claimants, those with the most checked claims first" in first
+    assert 'href="page/2/" rel="next"' in first

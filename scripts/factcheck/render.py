@@ -21,7 +21,7 @@ import functools
 import posixpath
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -269,6 +269,12 @@ def page_paths(base: str, count: int) -> list[str]:
     return [base] + [f"{stem}-{n}.md" for n in range(2, count + 1)]
 
 
+def folder_page_paths(base: str, count: int) -> list[str]:
+    """'browse/claimants/index.md' -> [that, 'browse/claimants/page/2.md', ...]: apart from the names slugs can take."""
+    folder = base.rsplit("/", 1)[0]
+    return [base] + [f"{folder}/page/{n}.md" for n in range(2, count + 1)]
+
+
 def claim_path(claim: Claim) -> str:
     return f"claims/{claim.id}.md"
 
@@ -405,10 +411,19 @@ class Renderer:
         meta.setdefault("canonical_kind", "page")
         self.claim(path, origin or Origin(f"the page {template}"), front_matter(meta) + "\n" + body)
 
-    def paginated(self, base: str, template: str, items: Sequence[Any], meta: dict[str, Any], origin: Origin, **context: Any) -> None:
+    def paginated(
+        self,
+        base: str,
+        template: str,
+        items: Sequence[Any],
+        meta: dict[str, Any],
+        origin: Origin,
+        pages: Callable[[str, int], list[str]] | None = None,
+        **context: Any,
+    ) -> None:
         size = self.config.page_size
         count = max(1, -(-len(items) // size))
-        paths = page_paths(base, count)
+        paths = (pages or page_paths)(base, count)
         for number, path in enumerate(paths, start=1):
             chunk = items[(number - 1) * size : number * size]
             pager = Pager(number, count, paths, (number - 1) * size + 1, (number - 1) * size + len(chunk), len(items))
@@ -542,11 +557,13 @@ class Renderer:
                 crumbs=[*browse, ("browse/tags/index.md", "Tags")],
             )
         scorecards = sorted(self.claimants, key=lambda g: (-len(g.claims), claimant_key(g.name), g.slug))
-        self.page(
+        self.paginated(
             "browse/claimants/index.md",
             "claimants-index.html.j2",
+            scorecards,
             {"title": "Claimants", "description": "Who made the claims we checked, and how their claims were rated.", **listing},
-            groups=scorecards,
+            Origin("the index of claimants"),
+            pages=folder_page_paths,
             crumbs=browse,
         )
         for group in scorecards:
