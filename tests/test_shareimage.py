@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from conftest import REPO, load_valid, valid_claim_text
 from factcheck import shareimage
 from factcheck.model import STATUS, Claim
 from factcheck.siteconfig import SiteConfig
-from PIL import Image
+from PIL import Image, ImageDraw
 
 CONFIG = SiteConfig(site_name="Claim Check: test site", site_url="https://example.org/", description="Open fact-checks.", publisher="Tests")
 LONG = " ".join(["An extraordinarily long headline about forty Hwasong-11 missiles"] * 6)
@@ -91,3 +93,39 @@ def test_names_are_drawn_with_real_glyphs_never_empty_boxes(text: str, expected:
 def test_the_glyph_check_tells_missing_glyphs_apart() -> None:
     assert shareimage.has_glyph("Ж") and shareimage.has_glyph("é")
     assert not shareimage.has_glyph("신")
+
+
+def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    """(type, data) of every chunk, each checked against its CRC."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = [], 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at : at + 4])
+        kind, body = data[at + 4 : at + 8], data[at + 8 : at + 8 + length]
+        assert struct.unpack(">I", data[at + 8 + length : at + 12 + length])[0] == zlib.crc32(kind + body), kind
+        chunks.append((kind, body))
+        at += 12 + length
+    return chunks
+
+
+def test_a_card_is_the_same_picture_pillow_would_encode_only_smaller(tmp_path: Path) -> None:
+    image = Image.new("RGB", (shareimage.WIDTH, shareimage.HEIGHT), shareimage.PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.text((72, 200), "Олександр Філчаков: 50 Hwasong-11", font=shareimage.font(54, 700), fill=shareimage.INK)
+    band = shareimage.BADGE_COLOURS["false"]
+    ours = shareimage._png(image, band)
+    reference = io.BytesIO()
+    image.quantize(palette=shareimage.palette(band), dither=Image.Dither.NONE).save(reference, format="PNG", compress_level=6)
+    assert opened(ours).convert("RGB").tobytes() == opened(reference.getvalue()).convert("RGB").tobytes()
+    assert len(ours) < 0.95 * len(reference.getvalue())
+
+
+def test_a_card_holds_only_the_picture_no_time_or_text_chunks(tmp_path: Path) -> None:
+    data = shareimage.claim_image(claim(tmp_path), CONFIG)
+    chunks = png_chunks(data)
+    assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    width, height, depth, colour_type = struct.unpack(">IIBB", chunks[0][1][:10])
+    assert (width, height, depth, colour_type) == (1200, 630, 8, 3)
+    palette = chunks[1][1]
+    colours = {palette[i : i + 3] for i in range(0, len(palette), 3)}
+    assert bytes(shareimage.BADGE_COLOURS["confirmed"]) in colours and bytes(shareimage.PAPER) in colours
