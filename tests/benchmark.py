@@ -159,6 +159,14 @@ print(json.dumps({{"timings": timings, "cpu": cpu, "cache": result.cache, "writt
 
 EXTRAS = ("search index", "share images")
 
+_MINIFY = """
+import sys
+sys.path.insert(0, {scripts!r})
+from pathlib import Path
+from factcheck.minify import minify_site
+minify_site(Path({site!r}))
+"""
+
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], str]:
     """Run ``command``: wall seconds, CPU seconds and peak memory of that process (its workers' CPU included)."""
@@ -274,6 +282,12 @@ def bench(count: int, keep: bool) -> dict[str, Any]:
         figures["mkdocs"], _ = timed(mkdocs, env)
         figures["ratio_wall"] = figures["cold"]["pages"] / figures["mkdocs"]["wall"]
         figures["ratio_cpu"] = figures["cold"]["pages_cpu"] / figures["mkdocs"]["cpu"]
+        figures["sizes_before_minify"] = sizes(root / "site")
+        if (root / "scripts" / "factcheck" / "minify.py").is_file():  # the post-build step `make site` runs after MkDocs
+            print("  post-build: minify the HTML ...", flush=True)
+            figures["minify"], _ = timed(
+                [sys.executable, "-c", _MINIFY.format(scripts=str(root / "scripts"), site=str(root / "site"))], env
+            )
         figures["sizes"] = sizes(root / "site")
         figures["search"] = search_figures(root / "site")
         if keep:
@@ -318,6 +332,10 @@ def table(f: dict[str, Any]) -> str:
     m = f["mkdocs"]
     rows.append(("bare mkdocs build --strict", f"{m['wall']:.2f} s", f"CPU {m['cpu']:.2f} s, peak {m['peak_mib']:.0f} MiB"))
     rows.append(("generator cold ÷ bare MkDocs", f"{f['ratio_wall']:.1%}", f"wall clock; CPU time: {f['ratio_cpu']:.1%}"))
+    if f.get("minify"):
+        n = f["minify"]
+        before = f["sizes_before_minify"]["html_bytes"]
+        rows.append(("post-build: minify HTML", f"{n['wall']:.2f} s", f"CPU {n['cpu']:.2f} s; HTML {mib(before)} before"))
     s = f["sizes"]
     rows.append(("site/ size", mib(s["site_bytes"]), f"{s['files']:,} files; {kib(s['site_bytes'] / f['claims'])} per claim"))
     rows.append(("  HTML", mib(s["html_bytes"]), ""))

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, SITE_URL
+from conftest import GOLDEN, SITE_URL, make_site_project, run_cli, valid_claim_text
 
 pytestmark = pytest.mark.slow
 
@@ -217,3 +217,24 @@ def test_verdict_reaches_claimreview_csv_json_and_feed(built_site: Path) -> None
     entries = ET.parse(built_site / "feed.xml").getroot().iter(f"{atom}entry")
     contents = [e.findtext(f"{atom}content") or "" for e in entries if (e.findtext(f"{atom}id") or "").endswith(f"/{FULL}/#published")]
     assert len(contents) == 1 and html.escape(verdict, quote=False) in contents[0]
+
+
+def test_make_site_ships_minified_pages_whose_scripts_are_the_ones_the_policy_allows(tmp_path: Path) -> None:
+    """`claims.py build` minifies the staged site after MkDocs (GitHub Pages caps a site at 1 GB); the theme's
+    inline scripts keep the bytes whose hashes the Content-Security-Policy lists."""
+    import base64
+    import hashlib
+
+    import yaml
+
+    root = make_site_project(tmp_path / "project", {"example-claim.yaml": valid_claim_text()})
+    result = run_cli(root, "build", env={"SITE_URL": SITE_URL})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "minify html" in result.stdout
+    page = (root / "site" / "claims" / "example-claim" / "index.html").read_text(encoding="utf-8")
+    assert page.count("\n") < 10 and "\n    <" not in page  # the templates' indentation is gone
+    allowed = set(yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["extra"]["csp_script_hashes"])
+    inline = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert inline
+    for body in inline:
+        assert "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() in allowed

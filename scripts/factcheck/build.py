@@ -6,6 +6,8 @@
    and write the new outputs there.
 3. ``mkdocs build --strict`` from the staged pages into a staged site. Every
    warning MkDocs logs is reported against the claim file behind the page.
+   Then the staged site's HTML is minified (``minify.py``; scripts and
+   JSON-LD kept byte for byte).
 4. Only when all of that succeeded: write the outputs into ``docs/`` and
    swap the staged site into ``site/``.
 
@@ -138,6 +140,9 @@ def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
         timings["mkdocs build"] = time.perf_counter() - start
         if messages:
             return 1, sorted({locate(m, result, stage / "docs") for m in messages}), timings
+        from .minify import minify_site  # post-build, on the staged site: whitespace out, every script kept byte for byte
+
+        timings["minify html"] = minify_site(stage / "site")["seconds"]
         unsafe = check_targets(result.outputs, root / "docs")
         if unsafe:
             return 1, [Problem("docs", 1, "", m, "Remove the link, then run again.") for m in unsafe], timings
