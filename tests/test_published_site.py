@@ -92,7 +92,10 @@ def test_rating_values_follow_the_published_scale(site: Path) -> None:
     data = json.loads((site / "claims.json").read_text(encoding="utf-8"))
     scale = {r["status"]: r["value"] for r in data["rating_scale"]}
     for claim in data["claims"]:
-        rating = claim["claim_review"]["reviewRating"]
+        assert claim["rating"].get("value") == scale[claim["status"]]
+        page = (site / "claims" / claim["id"] / "index.html").read_text(encoding="utf-8")
+        [review] = [json.loads(m) for m in re.findall(r'<script type="?application/ld\+json"?>(.*?)</script>', page, re.S)]
+        rating = review["reviewRating"]
         assert rating.get("ratingValue") == scale[claim["status"]]
         if "ratingValue" in rating:
             assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]

@@ -85,15 +85,19 @@ def script_json(data: Any) -> str:
 
 
 def claim_record(claim: Claim, config: SiteConfig) -> dict[str, Any]:
-    """One claim in claims.json: the claim file's data plus what the site derives from it."""
+    """One claim in claims.json: the claim file's data plus what the site derives from it.
+
+    Kept small (at 10,000 claims the file is tens of megabytes of a site capped at 1 GB): what the
+    document says once is not repeated per claim (the rating's definition is in ``rating_scale``), and
+    the ClaimReview, made from these same fields, is on the claim's page (its ``url``) as JSON-LD.
+    """
     data = _plain(claim)
     data["url"] = claim_url(claim, config)
-    data["rating"] = {"label": claim.rating.label, "value": claim.rating.number, "definition": claim.rating.definition}
+    data["rating"] = {"label": claim.rating.label, "value": claim.rating.number}
     data["independent_origins"] = {
         "all": len(claim.origins()),
         **{stance: len(claim.origins(stance)) for stance in ("supports", "contradicts", "context")},
     }
-    data["claim_review"] = claim_review(claim, config)
     return _drop_none(data)
 
 
