@@ -219,11 +219,16 @@
     }, Promise.resolve());
   }
 
-  // For measurements (searchindex.measure_search): when the first result of the first search is on screen.
+  // For measurements (searchindex.measure_search): when the first result of the first search is in
+  // the page, and when it is on screen (after the next frame is painted).
   function markFirstResult() {
-    if (window.performance && performance.mark && !performance.getEntriesByName("fc-search-results").length) {
-      performance.mark("fc-search-results");
-    }
+    if (!window.performance || !performance.mark || performance.getEntriesByName("fc-search-results").length) return;
+    performance.mark("fc-search-results");
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () {
+        performance.mark("fc-search-painted");
+      }, 0);
+    });
   }
 
   function renderResult(record) {

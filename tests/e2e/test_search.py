@@ -203,6 +203,36 @@ def test_pages_other_than_search_fetch_no_search_data(page: Any, base_url: str) 
     assert [url for url in fetched if "/pagefind/" in url or url.endswith("search.js")] == []
 
 
+def test_no_page_fetches_the_sitemap_and_the_feed_stays_discoverable(page: Any, base_url: str) -> None:
+    """Material fetches sitemap.xml for each link[rel=alternate] (megabytes at scale, on every page); the feed link's
+    rel tokens must still include "alternate" with the Atom type, which is how readers and browsers discover a feed."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    for path in ["", f"claims/{sorted(BY_ID)[0]}/", "search/?q=Shoigu"]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("load")
+        feeds = page.eval_on_selector_all(
+            'link[type="application/atom+xml"]', "links => links.map(l => [l.relList.contains('alternate'), l.href])"
+        )
+        assert feeds == [[True, base_url + "feed.xml"]], path
+    page.wait_for_timeout(500)
+    assert [url for url in fetched if "sitemap" in url] == []
+
+
+def test_the_search_page_preloads_files_that_exist_and_uses_each_once(page: Any, base_url: str) -> None:
+    """The search page preloads Pagefind's script and WebAssembly: each preload names a file that
+    exists, and the search uses the preloaded copy instead of fetching it again."""
+    requested: Counter[str] = Counter()
+    statuses: dict[str, int] = {}
+    page.on("request", lambda request: requested.update([request.url]))
+    page.on("response", lambda response: statuses.setdefault(response.url, response.status))
+    assert open_search(page, base_url, "Filchakov")
+    preloads = page.eval_on_selector_all("link[rel=preload], link[rel=modulepreload]", "links => links.map(l => l.href)")
+    assert len(preloads) >= 2 and all("/pagefind/" in href for href in preloads), preloads
+    assert {href: statuses.get(href) for href in preloads} == dict.fromkeys(preloads, 200)
+    assert {href: requested[href] for href in preloads} == dict.fromkeys(preloads, 1)
+
+
 def test_the_header_box_takes_the_reader_to_the_results(page: Any, base_url: str) -> None:
     page.goto(base_url)
     page.fill("#fc-header-search-q", "Filchakov")
@@ -274,7 +304,10 @@ def test_measure_search_reports_a_cold_first_query(browser: Any, site_dir: Path)
 
     figures = measure_search(site_dir, ["Filchakov"], browser=browser)
     (run,) = figures["runs"]
-    assert BY_ID[claim_id("/" + run["first_result"])].claimant.name == "Oleksandr Filchakov"
+    first = BY_ID[claim_id("/" + run["first_result"])]
+    assert first.claimant.name == "Oleksandr Filchakov"
+    assert run["first_badge"] == first.rating.label  # timed to a result shown with its rating, not to an empty list
     on_disk = sum(p.stat().st_size for p in (site_dir / "pagefind").glob("*.pagefind"))
     assert on_disk <= run["search_bytes"] < run["bytes"]  # the WebAssembly at least, and the page around it
     assert 0 < run["ms_search_to_first_result"] < run["ms_to_first_result"]
+    assert 0 < run["ms_to_first_result_in_page"] <= run["ms_to_first_result"]  # painted after it entered the page
