@@ -53,20 +53,35 @@ def scan_claims(folder: Path, root: Path | None = None) -> tuple[list[Path], lis
         return [], []
     claims: list[Path] = []
     problems: list[Problem] = []
-    for entry in sorted(folder.iterdir()):
+    with os.scandir(folder) as found:  # one listing; the kind of each entry without following links
+        kinds = {
+            e.name: "link"
+            if e.is_symlink()
+            else "dir"
+            if e.is_dir(follow_symlinks=False)
+            else "file"
+            if e.is_file(follow_symlinks=False)
+            else "other"
+            for e in found
+        }
+    for name in sorted(kinds):
+        entry = folder / name
+        kind = kinds[name]
+        if kind == "file" and entry.suffix == CLAIM_SUFFIX and not _looks_like_backup(name):
+            claims.append(entry)  # the common case, decided without a message
+            continue
         shown = display_path(entry, root)
-        name = entry.name
-        if entry.is_symlink():
+        if kind == "link":
             problems.append(Problem(shown, 1, "", "is a symbolic link; it is not read", "Replace it with the claim file itself."))
-        elif entry.is_dir():
+        elif kind == "dir":
             problems.append(
                 Problem(shown, 1, "", "sub-folders of claims/ are not read", f"Move its claim files up into claims/, then remove {name}/.")
             )
-        elif not entry.is_file():  # a pipe, socket or device: reading it could block or never end
+        elif kind != "file":  # a pipe, socket or device: reading it could block or never end
             problems.append(Problem(shown, 1, "", "is not a regular file (a pipe, socket or device); it is not read", "Remove it."))
-        elif name.endswith(_BACKUP_MARKS) or (name.startswith("#") and name.endswith("#")) or name.startswith(".#"):
+        elif _looks_like_backup(name):
             problems.append(Problem(shown, 1, "", "looks like an editor backup or temporary file", "Delete it (it is not a claim)."))
-        elif entry.suffix == CLAIM_SUFFIX and entry.is_file():
+        elif entry.suffix == CLAIM_SUFFIX:
             claims.append(entry)
         elif entry.suffix.lower() in (".yaml", ".yml"):
             problems.append(
@@ -87,14 +102,21 @@ def scan_claims(folder: Path, root: Path | None = None) -> tuple[list[Path], lis
     return claims, problems
 
 
+def _looks_like_backup(name: str) -> bool:
+    return name.endswith(_BACKUP_MARKS) or (name.startswith("#") and name.endswith("#")) or name.startswith(".#")
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """The path as shown in messages: relative to the project when inside it (symlinks not followed)."""
-    root = (root or Path.cwd()).absolute()
-    path = path.absolute()
+    base = str((root or Path.cwd()).absolute())
+    text = str(path if path.is_absolute() else path.absolute())
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if text.startswith(prefix):  # the common case, without building paths
+        return text[len(prefix) :].replace(os.sep, "/")
     try:
-        return path.relative_to(root).as_posix()
+        return Path(text).relative_to(base).as_posix()
     except ValueError:
-        return path.as_posix()
+        return Path(text).as_posix()
 
 
 def _read_no_follow(path: Path) -> bytes:

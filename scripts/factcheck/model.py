@@ -12,6 +12,7 @@ URL, a slug, Markdown...). Add a field here and it appears everywhere.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -398,6 +399,7 @@ class Claim:
         return [item for item in self.corroboration if item.stance == stance]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a few hundred publishers, compared hundreds of thousands of times
 def normalise_origin(name: str) -> str:
     """Compare origin names ignoring case, spacing and a leading "The"."""
     words = name.casefold().split()

@@ -366,6 +366,8 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         parts.append("str:" + value)
     elif (kind is list or kind is tuple) and value and all(type(v) is Claim for v in value):  # a listing's claims: one part
         parts.append("claims:" + ",".join(hashes[v.id] for v in value))
+    elif (kind is list or kind is tuple) and all(type(v) is str for v in value):  # e.g. a pager's page paths: one part
+        parts.append(f"strs:{value!r}")
     elif kind in _FIELDS:
         parts.append(kind.__qualname__)
         for name in _FIELDS[kind]:
@@ -458,10 +460,17 @@ def _renderer_class() -> type:
             self.store.put("pages", path, key, hit[0], hit[1])
 
         def json_row(self, claim: Claim) -> str:
-            name, key = f"(json) {claim.id}", self.hashes[claim.id]
+            return self._row("json", claim, super().json_row)
+
+        def csv_row(self, claim: Claim) -> str:
+            return self._row("csv", claim, super().csv_row)
+
+        def _row(self, kind: str, claim: Claim, make: Callable[[Claim], str]) -> str:
+            """A claim's line of a data file, made again only when the claim changed."""
+            name, key = f"({kind}) {claim.id}", self.hashes[claim.id]
             row = self.store.get("pages", name, key)
             if row is None:
-                row = super().json_row(claim)
+                row = make(claim)
             self.store.put("pages", name, key, row)
             return str(row)
 

@@ -473,13 +473,17 @@ class Renderer:
         claims, config = self.claims, self.config
         return [
             ("claims.json", structured.claims_json(claims, config, self.json_row)),
-            ("claims.csv", structured.claims_csv(claims, config)),
+            ("claims.csv", structured.claims_csv(claims, config, self.csv_row)),
             ("feed.xml", structured.atom_feed(claims, config)),
         ]
 
     def json_row(self, claim: Claim) -> str:
         """The claim's line of claims.json (a method of its own so the pipeline can serve it from its cache)."""
         return structured.claim_row(claim, self.config)
+
+    def csv_row(self, claim: Claim) -> str:
+        """The claim's line of claims.csv (served from the pipeline's cache like ``json_row``)."""
+        return structured.claim_csv_row(claim, self.config)
 
     def render_claim(self, claim: Claim) -> None:
         group = self.claimant_of[claim.id]
