@@ -324,3 +324,27 @@ def test_serve_shows_an_edit_with_the_last_search_index_then_rebuilds_it(tmp_pat
     assert not full.search_stale and len(builds) == 2
     assert b"shipment one." in bytes(full.outputs["pagefind/index.bin"])  # type: ignore[arg-type]
     assert pipeline.run(root).cache["hits"] == {"run": 1} and len(builds) == 2
+
+
+def test_a_database_another_run_holds_is_waited_for_then_left_alone_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make serve` and `make site` can run at once: a run that cannot get the cache works without it and leaves
+    the other run's database as it is (a locked database is not a damaged one)."""
+    root = project_with(tmp_path)
+    expected = encoded(pipeline.run(root, extras=False).outputs)
+    monkeypatch.setattr(cache, "BUSY_SECONDS", 0.1)
+    other = _database(root)
+    other.execute("BEGIN EXCLUSIVE")  # another run, in the middle of writing
+    try:
+        (root / "claims" / "claim-1.yaml").write_text(
+            (root / "claims" / "claim-1.yaml").read_text(encoding="utf-8").replace("shipment 1.", "shipment one."), encoding="utf-8"
+        )
+        result = pipeline.run(root, extras=False)
+        assert result.ok and "shipment one." in str(result.outputs["claims/claim-1.md"])
+        assert result.cache["hits"] == {}  # worked without the cache
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert (root / FOLDER / cache.DATABASE).is_file()
+    after = pipeline.run(root, extras=False)
+    assert after.cache["hits"]["claims"] >= 2 * 2  # the other claims' entries are all still there
+    assert encoded(after.outputs)["claims/claim-0.md"] == expected["claims/claim-0.md"]

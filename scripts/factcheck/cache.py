@@ -148,6 +148,13 @@ def _write(path: Path, fingerprint: str, body: dict[str, Any]) -> None:
 
 
 DATABASE = "cache.sqlite3"
+BUSY_SECONDS = 15.0  # how long to wait for another run (make serve, make site) holding the database
+
+
+def _locked(exc: sqlite3.Error) -> bool:
+    """Whether an error means another process holds the database (wait or skip), not that it is damaged (replace it)."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 class Stored:
@@ -215,6 +222,8 @@ class Store:
     _db: sqlite3.Connection | None = None
     _pid: int = 0
     _stale: bool = False  # the database was made by another fingerprint, or is unreadable: start it again
+    _busy: bool = False  # another run holds the database: this run neither reads nor writes it
+    _unsaved: bool = False  # what this run made could not be written: no record may point at it
 
     @classmethod
     def open(cls, root: Path, fingerprint: str) -> Store:
@@ -235,7 +244,7 @@ class Store:
 
     def _connect(self) -> sqlite3.Connection | None:
         """The database, opened on first use (and again in a forked process); None when off or unreadable."""
-        if self.path is None or self._stale:
+        if self.path is None or self._stale or self._busy:
             return None
         if self._db is not None and self._pid == os.getpid():
             return self._db
@@ -243,10 +252,13 @@ class Store:
             self._stale = True
             return None
         try:
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
             row = db.execute("SELECT value FROM meta WHERE name = 'fingerprint'").fetchone()
-        except sqlite3.Error:
-            self._stale = True
+        except sqlite3.Error as exc:
+            if _locked(exc):
+                self._busy = True  # never replace a database another run is using
+            else:
+                self._stale = True
             return None
         if row is None or row[0] != f"{FORMAT}:{self.fingerprint}":
             db.close()
@@ -355,7 +367,8 @@ class Store:
 
     def save(self) -> list[str]:
         """Write the entries this run made and delete those of the parts it used that it did not use; returns the parts changed."""
-        if self.folder is None:
+        if self.folder is None or self._busy:
+            self._unsaved = self._unsaved or bool(self._pending)
             return []
         gone = {part: sorted(set(self._known[part]) - set(self._used[part])) for part in self._known}
         changed = sorted({part for part, _ in self._pending} | {part for part, names in gone.items() if names})
@@ -385,8 +398,15 @@ class Store:
                 ),
             )
             db.execute("COMMIT")
-        except sqlite3.Error:
-            self._discard()
+        except sqlite3.Error as exc:
+            self._unsaved = True
+            if not _locked(exc):
+                self._discard()
+                return []
+            try:  # another run holds it: leave its database as it is; this run's work is simply not remembered
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
             return []
         self._stale = False
         for (part, name), (key, _, _) in self._pending.items():
@@ -403,7 +423,7 @@ class Store:
         if db is None:  # missing, unreadable or another fingerprint: start a new file
             self._discard()
             self.folder.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
             db.execute("PRAGMA journal_mode = DELETE")
             db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
             db.execute(
@@ -440,7 +460,12 @@ class Store:
         return _read(self.folder / "run.pickle", self.fingerprint) if self.folder is not None else {}
 
     def save_record(self, record: dict[str, Any]) -> None:
-        if self.folder is not None:
+        """Remember the run, unless its entries could not be saved (then forget the last one: it no longer holds)."""
+        if self.folder is None:
+            return
+        if self._unsaved or self._busy:
+            self.forget_record()
+        else:
             _write(self.folder / "run.pickle", self.fingerprint, record)
 
     def forget_record(self) -> None:
