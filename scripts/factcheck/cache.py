@@ -63,6 +63,16 @@ _SAFE_BUILTINS = {"set", "frozenset", "tuple", "list", "dict", "str", "bytes", "
 _SAFE_MODULES = ("factcheck.", "pathlib", "collections", "datetime", "markupsafe", "copyreg", "_codecs")
 
 
+def stat_key(path: Path) -> str | None:
+    """A file as it is now (size, times, inode; not followed if a link), or None when it is missing.
+    The change time is in it: even an edit that restores the old modification time changes it."""
+    try:
+        stat = path.lstat()
+    except OSError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
+
+
 def digest(*parts: bytes | str) -> str:
     """A short stable hash of several values: one file's bytes as they are, several values through their ``repr``
     (quoted and escaped, so ('ab', 'c') differs from ('a', 'bc')), in one call either way."""
@@ -216,7 +226,7 @@ class Store:
     hits: dict[str, int] = field(default_factory=dict)
     misses: dict[str, int] = field(default_factory=dict)
     _known: dict[str, dict[str, str]] = field(default_factory=dict)  # part -> name -> key, as read
-    _values: dict[str, dict[str, bytes]] = field(default_factory=dict)  # part -> name -> pickled value, as read (until used)
+    _values: dict[str, dict[str, bytes]] = field(default_factory=dict)  # part -> name -> pickled value, as read
     _used: dict[str, dict[str, str]] = field(default_factory=dict)  # part -> name -> key, used or made by this run
     _pending: dict[tuple[str, str], tuple[str, Any, Any]] = field(default_factory=dict)  # entries to write: key, value, output
     _db: sqlite3.Connection | None = None
@@ -293,7 +303,7 @@ class Store:
 
     def _content(self, part: str, name: str) -> str | bytes:
         pending = self._pending.get((part, name))
-        if pending is not None and pending[2] is not None and not isinstance(pending[2], Stored):
+        if pending is not None and pending[2] is not None:  # made by this run (put() never keeps a Stored)
             return pending[2]  # type: ignore[no-any-return]
         db = self._connect()
         row = None
@@ -316,27 +326,22 @@ class Store:
         """Whether ``name`` is cached for ``key`` (not counted as a use)."""
         return self.folder is not None and self._keys(part).get(name) == key
 
+    def _lookup(self, part: str, name: str, key: str) -> tuple[bool, Any]:
+        """(found, value) of ``name`` if it was made from ``key``, counted as a hit or a miss; remembered for the next run."""
+        found, value = self._value(part, name) if self.has(part, name, key) else (False, None)
+        if found:
+            self._used[part][name] = key
+        self._count(found, part)
+        return found, value
+
     def get(self, part: str, name: str, key: str) -> Any | None:
-        """The value cached for ``name`` if it was made from ``key``; remembered for the next run."""
-        if self.has(part, name, key):
-            found, value = self._value(part, name)
-            if found and value is not None:
-                self._used[part][name] = key
-                self._count(True, part)
-                return value
-        self._count(False, part)
-        return None
+        """The value cached for ``name`` if it was made from ``key``."""
+        return self._lookup(part, name, key)[1]
 
     def get_output(self, part: str, name: str, key: str) -> tuple[Any, Stored] | None:
         """(value, output) cached for ``name`` if made from ``key``; the output's bytes are read when first needed."""
-        if self.has(part, name, key):
-            found, value = self._value(part, name)
-            if found:
-                self._used[part][name] = key
-                self._count(True, part)
-                return value, Stored(self, part, name)
-        self._count(False, part)
-        return None
+        found, value = self._lookup(part, name, key)
+        return (value, Stored(self, part, name)) if found else None
 
     def stored(self, part: str, name: str) -> Stored:
         """The output of an entry, whatever its key (for a run served whole from its record)."""
@@ -448,12 +453,8 @@ class Store:
                 Path(f"{self.path}{extra}").unlink(missing_ok=True)
 
     def state(self) -> str | None:
-        """What identifies the database as it is now (size, times, inode), for the run record."""
-        try:
-            stat = self.path.lstat() if self.path is not None else None
-        except OSError:
-            return None
-        return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}" if stat is not None else None
+        """What identifies the database as it is now, for the run record."""
+        return stat_key(self.path) if self.path is not None else None
 
     def record(self) -> dict[str, Any]:
         """What the last successful run left in ``run.pickle`` (its key, outputs and their keys), or {}."""

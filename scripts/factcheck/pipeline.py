@@ -56,7 +56,7 @@ class Result:
         self.search_stale = False  # the search index is the last one, not yet rebuilt for a changed record (serve)
         self._items: list[Loaded] = []
         self._claims: list[Claim] = []
-        self._outputs: Mapping[str, str | bytes] = {}
+        self.outputs: Mapping[str, str | bytes] = {}
         self._restore: Callable[[], list[Loaded]] | None = None
 
     def _restored(self) -> None:
@@ -83,14 +83,6 @@ class Result:
     def claims(self, value: list[Claim]) -> None:
         self._claims = value
         self.claim_count = len(value)
-
-    @property
-    def outputs(self) -> Mapping[str, str | bytes]:
-        return self._outputs
-
-    @outputs.setter
-    def outputs(self, value: Mapping[str, str | bytes]) -> None:
-        self._outputs = value
 
     @property
     def ok(self) -> bool:
@@ -176,15 +168,15 @@ def run(root: Path, extras: bool = True, use_cache: bool = True, stale_search: b
         result.problems = sorted(set(exc.problems))
         _finish(result, store, clock)
         return result
-    result.keys = output_keys(store, outputs)
-    parts = {path: part for path in outputs for part in ("pages", "extras") if store.used_key(part, path) is not None}
+    made = _made_by(store, outputs)
+    result.keys = {path: cache.digest(store.fingerprint, part, path, key) for path, (part, key) in made.items()}
     _finish(result, store, clock)
     if run_key is not None and not result.search_stale:
         store.save_record(
             {
                 "key": run_key,
                 "displays": [i.display for i in result.items],
-                "paths": parts if len(parts) == len(outputs) else {},
+                "paths": {path: part for path, (part, _) in made.items()} if len(made) == len(outputs) else {},
                 "keys": result.keys,
                 "state": store.state(),
             }
@@ -203,17 +195,9 @@ def _checked(result: Result, root: Path, clock: _Clock) -> Result:
     return result
 
 
-def _stat_key(path: Path) -> str | None:
-    try:
-        stat = path.lstat()
-    except OSError:
-        return None
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"  # ctime: even a restored mtime changes it
-
-
 def _run_key(store: cache.Store, found: list[Path], root: Path, extras: bool) -> str:
     """Everything a whole run depends on: the generator and config (the store's fingerprint), each claim file's name and stat."""
-    return cache.digest(store.fingerprint, str(extras), *(f"{p.name}\0{_stat_key(p)}" for p in found))
+    return cache.digest(store.fingerprint, str(extras), *(f"{p.name}\0{cache.stat_key(p)}" for p in found))
 
 
 def _from_record(result: Result, store: cache.Store, run_key: str, found: list[Path], root: Path, extras: bool) -> bool:
@@ -263,7 +247,7 @@ def _finish(result: Result, store: cache.Store, clock: _Clock) -> None:
 
 def _file_hash(path: Path, display: str, store: cache.Store) -> str | None:
     """The hash of a claim file's bytes; taken from the cache when its size, times and inode are unchanged."""
-    seen = _stat_key(path)
+    seen = cache.stat_key(path)
     if seen is None:
         return None
     known = store.get("claims", "stat:" + display, seen)
@@ -522,9 +506,6 @@ def render(
         where = {item.claim.id: item for item in items if item.claim is not None}
         located = [where[cid].problem(exc.field, exc.message, exc.hint) for cid in exc.claim_ids if cid in where]
         raise GenerationError(located or [Problem("claims", 1, "", exc.message, exc.hint)]) from exc
-    if "claims.json" in outputs and "claims.json.gz" not in outputs:
-        text = outputs["claims.json"]
-        outputs["claims.json.gz"] = gzip.compress(text.encode("utf-8") if isinstance(text, str) else text, GZIP_LEVEL, mtime=0)
     return cache.Outputs(outputs)
 
 
@@ -542,18 +523,19 @@ def _put_group(store: cache.Store, part: str, name: str, key: str, files: Mappin
         store.put(part, path, key, None, content)
 
 
-def output_keys(store: cache.Store, outputs: Mapping[str, Any]) -> dict[str, str]:
-    """For each output served or made through the cache, the hash of what made it (lets the writer skip it unread)."""
+def _made_by(store: cache.Store, outputs: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """For each output served or made through the cache, its part and the key of what made it: the writer skips
+    an output whose key and file are unchanged without reading it, and a run served whole finds it again."""
     if store.folder is None:
         return {}
-    keys: dict[str, str] = {}
+    made: dict[str, tuple[str, str]] = {}
     for path in outputs:
         for part in ("pages", "extras"):
             key = store.used_key(part, path)
             if key is not None:
-                keys[path] = cache.digest(store.fingerprint, part, path, key)
+                made[path] = (part, key)
                 break
-    return keys
+    return made
 
 
 # -- the extras: search index, share images ------------------------------------------
@@ -577,8 +559,8 @@ def _search_index(
     record = getattr(module, "record_html", None)
     key = cache.digest("search", *((c.id + "\n" + record(c)) if record else repr(c) for c in ordered))
     files = _group(store, "extras", "search index", key)
-    last_key = store.known_key("extras", "search index")
-    if files is None and stale_ok is not None and last_key is not None:
+    last_key = store.known_key("extras", "search index") if files is None and stale_ok is not None else None
+    if last_key is not None:
         last = _group(store, "extras", "search index", last_key)
         if last is not None:  # kept under its own key, so the next full run rebuilds it
             _put_group(store, "extras", "search index", last_key, last)
