@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .convert import Converter
 from .model import Claim
+from .nofollow import entry_kinds, read_bytes
 from .problems import Problem
 from .yamlread import Document, LineTable, PathKey, dotted, read
 
@@ -53,17 +54,7 @@ def scan_claims(folder: Path, root: Path | None = None) -> tuple[list[Path], lis
         return [], []
     claims: list[Path] = []
     problems: list[Problem] = []
-    with os.scandir(folder) as found:  # one listing; the kind of each entry without following links
-        kinds = {
-            e.name: "link"
-            if e.is_symlink()
-            else "dir"
-            if e.is_dir(follow_symlinks=False)
-            else "file"
-            if e.is_file(follow_symlinks=False)
-            else "other"
-            for e in found
-        }
+    kinds = entry_kinds(folder)  # one listing; the kind of each entry without following links
     for name in sorted(kinds):
         entry = folder / name
         kind = kinds[name]
@@ -119,20 +110,13 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return Path(text).as_posix()
 
 
-def _read_no_follow(path: Path) -> bytes:
-    """Read a file, refusing to follow a symbolic link swapped in after the check (O_NOFOLLOW)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
-
-
 def load_file(path: Path, today: dt.date, root: Path | None = None) -> tuple[Loaded, list[Problem]]:
     shown = display_path(path, root)
     if path.is_symlink() or not path.is_file():
         what = "is a symbolic link; it is not read" if path.is_symlink() else "is not a regular file"
         return Loaded(path, shown, Document(), None), [Problem(shown, 1, "", what, "Give the claim file itself, not a link to it.")]
     try:
-        data = _read_no_follow(path)
+        data = read_bytes(path, MAX_FILE_BYTES + 1)
     except OSError as exc:
         return Loaded(path, shown, Document(), None), [Problem(shown, 1, "", f"cannot read the file: {exc.strerror}", "Check the path.")]
     if len(data) > MAX_FILE_BYTES:

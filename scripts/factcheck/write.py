@@ -19,6 +19,8 @@ from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 from typing import Any
 
+from .nofollow import entry_kinds, read_bytes
+
 MANIFEST = ".generated"
 OWNED_DIRS = ("claims", "browse")
 MAX_NAME_BYTES = 255  # a file name, on every common file system
@@ -43,7 +45,7 @@ def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
     problems: list[str] = []
     if docs.is_symlink():
         return [f"{docs}: the output folder is a symbolic link; make it a real folder"]
-    listings: dict[str, dict[str, str]] = {}  # folder (relative) -> name -> "link" | "dir" | "other": one scandir per folder
+    listings: dict[str, dict[str, str]] = {}  # folder (relative) -> name -> kind (nofollow.entry_kinds): one listing per folder
     stopped: set[str] = set()  # prefixes already reported (nothing below them is looked at again)
     checked: set[str] = set()
     for rel in sorted(outputs):
@@ -63,7 +65,7 @@ def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
             checked.add(shown)
             folder = "/".join(parts[: number - 1])
             if folder not in listings:
-                listings[folder] = _listing(docs / folder if folder else docs)
+                listings[folder] = entry_kinds(docs / folder if folder else docs)
             kind = listings[folder].get(parts[number - 1])
             if kind == "link":
                 problems.append(f"{shown}: is a symbolic link; generated files are never written through links")
@@ -81,15 +83,6 @@ def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
         for found in _links_below(docs / owned):
             problems.append(f"{found.relative_to(docs).as_posix()}: is a symbolic link inside a generated folder; remove it")
     return sorted(set(problems))
-
-
-def _listing(folder: Path) -> dict[str, str]:
-    """What a folder holds, without following links: name -> "link", "dir" or "other" (empty when it is no folder)."""
-    try:
-        with os.scandir(folder) as entries:
-            return {e.name: "link" if e.is_symlink() else "dir" if e.is_dir(follow_symlinks=False) else "other" for e in entries}
-    except (NotADirectoryError, FileNotFoundError, PermissionError):
-        return {}
 
 
 def _links_below(folder: Path) -> list[Path]:
@@ -152,7 +145,7 @@ def write_outputs(
             found = os.lstat(target)
         except FileNotFoundError:
             found = None
-        if found is not None and S_ISREG(found.st_mode) and found.st_size == len(data) and _read(target) == data:
+        if found is not None and S_ISREG(found.st_mode) and found.st_size == len(data) and read_bytes(target) == data:
             report.unchanged += 1
         else:
             folder = os.path.dirname(target)
@@ -242,12 +235,6 @@ def _inside_real_folders(docs: Path, rel: str) -> bool:
         if here.is_symlink():
             return False
     return True
-
-
-def _read(target: str) -> bytes:
-    fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read()
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
