@@ -245,15 +245,10 @@ def sizes(site: Path) -> dict[str, Any]:
 
 
 def search_figures(site: Path) -> dict[str, Any] | None:
-    """Bytes fetched and time to the first result of a cold first query, if the search module measures them."""
+    """Bytes fetched and time to the first result of a cold first query (``factcheck.searchmeasure``)."""
     sys.path.insert(0, str(REPO / "scripts"))
-    try:
-        from factcheck import searchindex
-    except ImportError:
-        return None
-    measure_search = getattr(searchindex, "measure_search", None)
-    if measure_search is None:
-        return None
+    from factcheck.searchmeasure import measure_search
+
     try:
         return measure_search(site, ["Hwasong-11", "Shoigu"])
     except Exception as exc:

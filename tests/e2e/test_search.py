@@ -299,8 +299,8 @@ def test_hostile_text_in_results_stays_text(page: Any, hostile_search_url: str) 
 
 
 def test_measure_search_reports_a_cold_first_query(browser: Any, site_dir: Path) -> None:
-    """The figures `make bench` prints (searchindex.measure_search) come from a real first search."""
-    from factcheck.searchindex import measure_search
+    """The figures `make bench` prints (searchmeasure.measure_search) come from a real first search."""
+    from factcheck.searchmeasure import measure_search
 
     figures = measure_search(site_dir, ["Filchakov"], browser=browser)
     (run,) = figures["runs"]
