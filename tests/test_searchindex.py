@@ -62,7 +62,7 @@ def test_the_bundle_is_byte_for_byte_the_same_on_every_run(claims: list[Claim], 
 
 def test_every_path_is_under_pagefind_and_only_what_the_browser_loads(bundle: dict[str, bytes]) -> None:
     allowed = re.compile(
-        r"pagefind/(pagefind\.js|pagefind-entry\.json|wasm\.en\.pagefind|pagefind\.en_[0-9a-f]{10}\.pf_meta"
+        r"pagefind/(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|wasm\.en\.pagefind|pagefind\.en_[0-9a-f]{10}\.pf_meta"
         r"|(index|fragment|filter)/en_([0-9a-f]{7}|[0-9a-f]{14})\.pf_(index|fragment|filter))"
     )
     assert [p for p in bundle if not allowed.fullmatch(p)] == []
@@ -235,10 +235,12 @@ def test_pages_are_numbered_in_claim_date_order_everywhere(bundle: dict[str, byt
 
 def test_the_shipped_script_finds_pagefind_ready_within_4_ms(bundle: dict[str, bytes]) -> None:
     """Pagefind polls every 50 ms for its WebAssembly and metadata; a first search started while they load
-    (the search page's) would wait up to 50 ms after they are ready. The bundle ships the 4 ms poll."""
-    script = bundle["pagefind/pagefind.js"]
-    assert script.count(searchindex._READY_POLL.replace(b"asyncSleep(50)", b"asyncSleep(4)")) == 1
-    assert searchindex._READY_POLL not in script
+    (the search page's) would wait up to 50 ms after they are ready. The bundle ships the 4 ms poll, in the
+    page's script and in the worker that runs the searches."""
+    for name in ("pagefind/pagefind.js", "pagefind/pagefind-worker.js"):
+        script = bundle[name]
+        assert script.count(searchindex._READY_POLL.replace(b"asyncSleep(50)", b"asyncSleep(4)")) == 1, name
+        assert searchindex._READY_POLL not in script, name
     assert searchindex.quicker_ready(b"no such loop") == b"no such loop"  # another Pagefind's script is shipped as it is
 
 

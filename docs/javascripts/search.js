@@ -73,8 +73,12 @@
   function loadPagefind() {
     if (!pagefindPromise) {
       pagefindPromise = import(new URL("pagefind.js", indexUrl).href).then(function (pagefind) {
+        // Pagefind searches in its web worker (pagefind-worker.js): at 10,000 claims a query that
+        // matches every claim ("Kyiv Post") takes about a second of work, which on the page's own
+        // thread froze typing, scrolling and the filters. Pagefind falls back to the page's thread
+        // by itself when a worker cannot start.
         return pagefind
-          .options({ basePath: indexUrl.pathname, baseUrl: siteBase.pathname, noWorker: true, excerptLength: 0 })
+          .options({ basePath: indexUrl.pathname, baseUrl: siteBase.pathname, excerptLength: 0 })
           .then(function () {
             return pagefind.init();
           })

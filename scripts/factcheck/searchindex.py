@@ -159,6 +159,8 @@ def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
     """
     entry = json.loads(files["pagefind-entry.json"])
     out: dict[str, bytes] = {"pagefind.js": quicker_ready(files["pagefind.js"])}
+    if "pagefind-worker.js" in files:  # the search runs in Pagefind's web worker (search.js), off the page's thread
+        out["pagefind-worker.js"] = quicker_ready(files["pagefind-worker.js"])
     for language, info in sorted(entry["languages"].items()):
         meta = _unpack(files[f"pagefind.{info['hash']}.pf_meta"])
         # meta = [version, pages [[fragment hash, word count]], index chunks [[first word, last word, hash]],
@@ -221,7 +223,7 @@ _READY_POLL = b"while(this.raw_ptr===null){if(this.initError){throw this.initErr
 
 
 def quicker_ready(script: bytes) -> bytes:
-    """pagefind.js with its readiness poll at 4 ms instead of 50 ms (unchanged if this Pagefind has no such poll)."""
+    """pagefind.js (or its worker) with its readiness poll at 4 ms instead of 50 ms (unchanged if it has no such poll)."""
     return script.replace(_READY_POLL, _READY_POLL.replace(b"asyncSleep(50)", b"asyncSleep(4)"), 1)
 
 

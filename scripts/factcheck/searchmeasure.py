@@ -72,9 +72,9 @@ def measure_search(site_dir: Path, queries: list[str], browser: Any = None) -> d
     127.0.0.1 from a separate process, opens ``search/?q=QUERY`` in a fresh
     browser context (empty cache) as the header's search box does, waits for
     the first result (its rating badge and headline painted on screen) and
-    returns, per query and as the worst case: bytes fetched (every request,
-    as transferred; text gzipped as GitHub Pages serves it), bytes of search
-    data (``pagefind/`` requests), requests, ms from navigation to the first
+    returns, per query and as the worst case: bytes fetched (every request of
+    the page and of Pagefind's worker, as transferred; text gzipped as GitHub
+    Pages serves it), bytes of search data (``pagefind/`` requests), requests, ms from navigation to the first
     result painted (and to its entering the page) and ms from the search
     starting. Launches Debian's Chromium unless given a Playwright ``browser``.
     """
@@ -108,6 +108,14 @@ def measure_search(site_dir: Path, queries: list[str], browser: Any = None) -> d
     return {"runs": runs, **worst}
 
 
+def _transferred(request: Any) -> int:
+    """Bytes a request took off the wire: its response headers and its (compressed) body, as the server sent it."""
+    response = request.response()
+    sizes = request.sizes()
+    body = int(response.headers.get("content-length", 0)) if response is not None else 0
+    return sizes["responseHeadersSize"] + max(body, sizes["responseBodySize"])
+
+
 def _first_search(browser: Any, base: str, query: str) -> dict[str, Any]:
     import urllib.parse
 
@@ -116,13 +124,8 @@ def _first_search(browser: Any, base: str, query: str) -> dict[str, Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        urls: dict[str, str] = {}
-        sizes: dict[str, float] = {}
-        cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-        cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+        finished: list[Any] = []  # the page's requests and its search worker's (the context sees both)
+        context.on("requestfinished", lambda request: finished.append(request))
         page.goto(f"{base}search/?q={urllib.parse.quote_plus(query)}")
         page.wait_for_function("() => performance.getEntriesByName('fc-search-results').length > 0", timeout=30_000)
         try:  # the frame that shows it (a search page that does not mark it counts from its entering the page)
@@ -136,11 +139,12 @@ def _first_search(browser: Any, base: str, query: str) -> dict[str, Any]:
             " return {dom: at('fc-search-results'), painted: at('fc-search-painted'), start: at('fc-search-start')}; }"
         )
         shown = timing["painted"] if timing["painted"] is not None else timing["dom"]
-        page.wait_for_timeout(200)  # let the last responses report their sizes
-        search_bytes = sum(size for rid, size in sizes.items() if "/pagefind/" in urls.get(rid, ""))
+        page.wait_for_timeout(200)  # let the last responses finish
+        sizes = [(request.url, _transferred(request)) for request in finished if request.url.startswith(base)]
+        search_bytes = sum(size for url, size in sizes if "/pagefind/" in url)
         return {
             "query": query,
-            "bytes": int(sum(sizes.values())),
+            "bytes": int(sum(size for _, size in sizes)),
             "search_bytes": int(search_bytes),
             "requests": len(sizes),
             "ms_to_first_result": round(shown, 1),
