@@ -111,6 +111,21 @@ def test_consistent_records_and_different_pages_raise_nothing(tmp_path: Path) ->
     assert formatted(check_files(tmp_path, {"claim-a.yaml": a, "claim-b.yaml": b, "claim-c.yaml": c})) == []
 
 
+def test_a_source_page_cited_as_evidence_with_the_same_record_raises_nothing(tmp_path: Path) -> None:
+    """A source has no derives_from and an evidence item may leave it out: they agree when every field
+    both give is the same (the quick pass sees two different records and hands the address to the full one)."""
+    a = claim("claim-a")  # source: Example News, https://news.example.org/story, dated 2024-06-11
+    b = claim(
+        "claim-b",
+        '    date: "2024-06-11"\n',
+        **{
+            "  publisher: Example News\n  url: https://news.example.org/story": "  publisher: Other Daily\n  url: https://other.example.org/story",
+            "- publisher: First Wire\n    url: https://first.example.org/report": "- publisher: Example News\n    url: https://news.example.org/story",
+        },
+    )
+    assert formatted(check_files(tmp_path, {"claim-a.yaml": a, "claim-b.yaml": b})) == []
+
+
 def test_the_same_claimant_must_keep_one_type_and_url(tmp_path: Path) -> None:
     a = claim("claim-a", **{"  role: spokeswoman, Example Ministry": "  role: spokeswoman\n  url: https://ministry.example.org/jane"})
     b = claim("claim-b", **{"  role: spokeswoman, Example Ministry": "  role: spokeswoman\n  type: organisation"})

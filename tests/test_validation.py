@@ -207,6 +207,12 @@ def test_archive_and_claimant_urls_are_checked_too(tmp_path: Path) -> None:
     assert [(p.line, p.field) for p in problems] == [(6, "claimant.url"), (20, "corroboration[0].archive_url")]
 
 
+def test_status_given_as_a_list_or_a_mapping_is_a_located_problem(tmp_path: Path) -> None:
+    for value in ("[confirmed]", "{rating: confirmed}"):
+        problems = check_text(tmp_path, edit("status: confirmed", f"status: {value}"))
+        assert [(p.line, p.field) for p in problems] == [(12, "status")], value
+
+
 def test_status_outside_the_scale_suggests_the_close_value(tmp_path: Path) -> None:
     [problem] = check_text(tmp_path, edit("status: confirmed", "status: confimred"))
     assert formatted([problem]) == [f"{FILE}:12: status: `confimred` is not a valid status"]

@@ -8,8 +8,10 @@ publisher; a quote or title with a wire dateline credit ("(Reuters)") needs a
 `derives_from`; the claim's own source page, or anything from its publisher,
 cannot be `supports`. These rules catch what a database of claims typed by
 hand gets wrong: one page labelled three ways, wire copy counted as
-independent in one file and not in another. ``check`` is called from
-``rules.check_all``; the methodology page states the same rules.
+independent in one file and not in another. ``check`` (the rules across
+files) is called from ``rules.check_all``, the three sourcing rules
+(``PER_CLAIM``) from ``rules.check_file``; the methodology page states the
+same rules.
 
 Record values are compared exactly, after NFC and whitespace normalisation; a
 value given in one file and left out in another is a difference.
@@ -72,27 +74,47 @@ class Citation:
         return tuple(name for name, _ in self.values)
 
 
-def citations(items: list[Loaded]) -> Iterator[Citation]:
-    """Every source and evidence address of every loaded claim, in file order."""
-    for item in items:
-        claim = item.claim
-        if claim is None:
-            continue
-        source = claim.source
-        yield Citation(
-            item, ("source",), source.url, (("publisher", _clean(source.publisher)), ("title", _clean(source.title)), ("date", source.date))
+Values = tuple[tuple[str, str | None], ...]  # (field, value) for the RECORD_FIELDS that apply
+AddressRecord = tuple[str, PathKey, str, Values]  # (url_key, where, url, values)
+
+
+def address_records(claim: Claim) -> tuple[AddressRecord, ...]:
+    """Every source and evidence address of one claim, in file order, as the cross-claim check compares it."""
+    source = claim.source
+    records: list[AddressRecord] = [
+        (
+            url_key(source.url),
+            ("source",),
+            source.url,
+            (("publisher", _clean(source.publisher)), ("title", _clean(source.title)), ("date", source.date)),
         )
-        for i, ev in enumerate(claim.corroboration):
-            values = tuple((name, _clean(getattr(ev, name))) for name in RECORD_FIELDS)
-            yield Citation(item, ("corroboration", i), ev.url, values)
+    ]
+    for i, ev in enumerate(claim.corroboration):
+        records.append((url_key(ev.url), ("corroboration", i), ev.url, tuple((name, _clean(getattr(ev, name))) for name in RECORD_FIELDS)))
+    return tuple(records)
 
 
-def by_address(items: list[Loaded]) -> dict[str, list[Citation]]:
+def _addresses(item: Loaded) -> tuple[AddressRecord, ...]:
+    """The claim's address records: kept with it when it was checked (and cached), else worked out now."""
+    assert item.claim is not None
+    return item.addresses if item.addresses is not None else address_records(item.claim)
+
+
+def citations(items: list[Loaded], keys: set[str] | None = None) -> Iterator[tuple[str, Citation]]:
+    """Every source and evidence address of every loaded claim (only those in ``keys`` if given), in file order."""
+    for item in items:
+        if item.claim is None:
+            continue
+        for key, where, url, values in _addresses(item):
+            if keys is None or key in keys:
+                yield key, Citation(item, where, url, values)
+
+
+def by_address(items: list[Loaded], keys: set[str] | None = None) -> dict[str, list[Citation]]:
     """Citations grouped by ``url_key``, first use of each address in each file only."""
     groups: dict[str, list[Citation]] = {}
     files: dict[str, set[int]] = {}  # address -> ids of the files already in its group (linear in citations)
-    for cite in citations(items):
-        key = url_key(cite.url)
+    for key, cite in citations(items, keys):
         seen = files.setdefault(key, set())
         if id(cite.item) not in seen:  # a second use in one file is the duplicate-evidence rule's job
             seen.add(id(cite.item))
@@ -100,10 +122,25 @@ def by_address(items: list[Loaded]) -> dict[str, list[Citation]]:
     return groups
 
 
+def _differing_addresses(items: list[Loaded]) -> set[str]:
+    """The addresses some citation describes with other values than the first one does: the only groups
+    worth a closer look (one pass over the records, nothing built for the addresses that agree)."""
+    first: dict[str, Values] = {}
+    differing: set[str] = set()
+    for item in items:
+        if item.claim is None:
+            continue
+        for key, _where, _url, values in _addresses(item):
+            seen = first.setdefault(key, values)
+            if seen is not values and seen != values:
+                differing.add(key)
+    return differing
+
+
 def same_address_same_record(items: list[Loaded]) -> Iterator[Problem]:
     """One problem per file whose description of a shared address differs from another file's."""
-    for group in by_address(items).values():
-        if len(group) < 2 or _all_agree(group):  # the common case, checked in one pass
+    for group in by_address(items, _differing_addresses(items)).values():
+        if len(group) < 2 or _all_agree(group):  # e.g. a source and an item that say the same, one without derives_from
             continue
         for cite in group:
             others = [c for c in group if c is not cite]
@@ -227,13 +264,10 @@ PER_CLAIM = (derives_from_is_another_origin, wire_copy_names_its_origin, own_sou
 
 
 def check(items: list[Loaded]) -> list[Problem]:
-    """Every cross-claim consistency problem among ``items``, and the per-claim sourcing rules of this module."""
+    """Every cross-claim consistency problem among ``items``. The per-claim sourcing rules of this module
+    (``PER_CLAIM``) run with the other single-claim rules (``rules.check_file``), so a cached claim skips them."""
     problems = list(same_address_same_record(items))
     problems += same_claimant_same_identity(items)
-    for item in items:
-        if item.claim is not None:
-            for rule in PER_CLAIM:
-                problems += rule(item, item.claim)
     return problems
 
 

@@ -28,6 +28,9 @@ class Loaded:
     display: str  # the path as shown in messages (relative to the project)
     doc: Document | LineTable  # a claim read back from the cache keeps only where its values stood
     claim: Claim | None
+    # What the cross-claim checks compare of each address the claim cites (crosscheck.address_records), worked
+    # out once when the file is checked and kept with it in the cache; None until then.
+    addresses: tuple[tuple[str, PathKey, str, tuple[tuple[str, str | None], ...]], ...] | None = None
 
     def problem(self, path: PathKey, message: str, hint: str = "") -> Problem:
         return Problem(self.display, self.doc.line(path), dotted(path), message, hint)

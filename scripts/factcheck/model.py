@@ -109,8 +109,14 @@ class OneOf:
     name: str
     choices: tuple[Choice, ...]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_value", {c.value: c for c in self.choices})  # asked for every claim, several times a run
+
     def get(self, value: object) -> Choice | None:
-        return next((c for c in self.choices if c.value == value), None)
+        try:
+            return self._by_value.get(value)  # type: ignore[attr-defined]
+        except TypeError:  # an unhashable value (a list where a word was expected) is no choice
+            return None
 
     @property
     def values(self) -> tuple[str | int, ...]:

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gzip
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import deflate
 
 from . import cache
 from .load import Loaded, scan_claims
@@ -35,7 +36,9 @@ from .siteconfig import SiteConfig, read_config
 from .yamlread import LineTable
 
 PARALLEL_MIN = 200  # below this many claims to load or render, one process is faster than starting workers
-GZIP_LEVEL = 9  # claims.json.gz: written rarely (cached), downloaded often
+# claims.json.gz, compressed by libdeflate: at 10,000 claims level 9 takes 0.12 s (zlib's: 0.25 s) and is 2% smaller;
+# the header carries no time, so the bytes depend on the text alone.
+GZIP_LEVEL = 9
 
 
 class Result:
@@ -296,12 +299,15 @@ def load_claims(paths: list[Path], root: Path, store: cache.Store) -> tuple[list
 
 
 def _check_files(paths: Sequence[Path], today: dt.date, root: Path) -> list[tuple[Loaded, list[Problem]]]:
-    """Load and check claim files (in a worker); a clean claim comes back with only where its values stood."""
+    """Load and check claim files (in a worker); a clean claim comes back with only where its values stood,
+    and with what the cross-claim checks compare of it (both kept in the cache)."""
+    from .crosscheck import address_records
+
     checked = []
     for path in paths:
         item, problems = check_file(path, today, root)
         if not problems and item.claim is not None and not isinstance(item.doc, LineTable):
-            item = dataclasses.replace(item, doc=LineTable.of(item.doc))
+            item = dataclasses.replace(item, doc=LineTable.of(item.doc), addresses=address_records(item.claim))
         checked.append((item, problems))
     return checked
 
@@ -465,7 +471,7 @@ def _renderer_class() -> type:
                 files = dict(super().data_files())
                 json_text = files.get("claims.json")
                 if isinstance(json_text, str):  # offered compressed too: ~1/10 of the download
-                    files["claims.json.gz"] = gzip.compress(json_text.encode("utf-8"), GZIP_LEVEL, mtime=0)
+                    files["claims.json.gz"] = bytes(deflate.gzip_compress(json_text.encode("utf-8"), GZIP_LEVEL))
             _put_group(self.store, "pages", "(data files)", key, files)
             return list(files.items())
 

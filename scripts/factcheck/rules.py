@@ -186,6 +186,11 @@ def only_support_or_contradiction_establishes_something(item: Loaded, claim: Cla
             )
 
 
+# The sourcing rules of crosscheck.py that look at one claim only run here too, with the claim's own file:
+# a claim read back from the cache (checked clean before) skips them, as it skips the rules above.
+RULES.extend(crosscheck.PER_CLAIM)
+
+
 def _is_english(lang: str) -> bool:
     return lang.split("-")[0].lower() == "en"
 

@@ -147,7 +147,8 @@ def record_yaml(cite: Citation, today: str) -> str:
 
 
 def find_citations(items: list[Loaded], url: str) -> list[Citation]:
-    return by_address(items).get(url_key(url), [])
+    key = url_key(url)
+    return by_address(items, {key}).get(key, [])
 
 
 def load_all(root: Path, today: dt.date) -> list[Loaded]:
