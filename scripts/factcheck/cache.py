@@ -55,6 +55,7 @@ _LIBRARIES = (
     "python-slugify",
     "pillow",
     "deflate",
+    "cbor2",
     "pagefind",
     "feedgen",
     "babel",

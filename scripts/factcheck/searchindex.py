@@ -23,12 +23,15 @@ import gzip
 import hashlib
 import html
 import json
+import os
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import cbor
+import cbor2
+import deflate
+
 from .model import Claim
 from .problems import GenerationError, Problem
 from .render import human_date
@@ -130,7 +133,7 @@ def index_files(claims: list[Claim], config: SiteConfig | None = None) -> dict[s
         raise GenerationError(
             [Problem("requirements.txt", 1, "", "the Pagefind binary is missing", "Run: make site (installs pagefind-bin).")]
         )
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="pagefind-", dir=scratch_folder(len(claims))) as tmp:
         records, out = Path(tmp) / "records", Path(tmp) / OUTPUT
         for claim in sorted(claims, key=lambda c: c.id):
             target = records / record_url(claim) / "index.html"
@@ -145,6 +148,24 @@ def index_files(claims: list[Claim], config: SiteConfig | None = None) -> dict[s
             )
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     return {f"{OUTPUT}/{name}": data for name, data in sorted(canonical_bundle(files).items())}
+
+
+# Room the scratch folder needs per record: its HTML (~3 KB), Pagefind's fragment and its share of the index.
+_SCRATCH_PER_RECORD = 64 * 1024
+_SCRATCH_SPARE = 64 * 1024 * 1024
+
+
+def scratch_folder(records: int, memory: str = "/dev/shm") -> str | None:
+    """Where the records and Pagefind's output are written for one run: the machine's memory-backed folder when
+    it has room (at 10,000 records creating the 20,000 folders and files took 7 s on a disk, 0.3 s there), else
+    the system's temporary folder (None). The folder is removed after the run either way."""
+    try:
+        stats = os.statvfs(memory)
+    except OSError:
+        return None
+    room = stats.f_bavail * stats.f_frsize
+    usable = os.path.isdir(memory) and os.access(memory, os.W_OK | os.X_OK)
+    return memory if usable and room >= records * _SCRATCH_PER_RECORD + _SCRATCH_SPARE else None
 
 
 def canonical_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -291,18 +312,23 @@ def _lean_fragment(data: bytes) -> bytes:
     fragment = json.loads(raw[len(_SIGNATURE) :])
     fragment["content"] = ""
     body = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    return gzip.compress(_SIGNATURE + body, compresslevel=9, mtime=0)
+    return _gzip(_SIGNATURE + body)
 
 
 def _unpack(data: bytes) -> Any:
     raw = gzip.decompress(data)
     if not raw.startswith(_SIGNATURE):
         raise ValueError("not a Pagefind data file")
-    return cbor.decode(raw[len(_SIGNATURE) :])
+    return cbor2.loads(raw[len(_SIGNATURE) :])
 
 
 def _pack(value: Any) -> bytes:
-    return gzip.compress(_SIGNATURE + cbor.encode(value), compresslevel=9, mtime=0)
+    """A Pagefind data file: CBOR with the shortest heads (as Pagefind writes it), gzipped by libdeflate (no time in the header)."""
+    return _gzip(_SIGNATURE + cbor2.dumps(value))
+
+
+def _gzip(data: bytes) -> bytes:
+    return bytes(deflate.gzip_compress(data, 9))
 
 
 # --------------------------------------------------------------------------
