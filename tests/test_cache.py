@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_project, valid_claim_text
+from conftest import line_of, make_project, valid_claim_text
 from factcheck import cache, pipeline
 
 FOLDER = cache.FOLDER
@@ -298,7 +298,9 @@ def test_a_problem_across_claims_points_at_the_same_line_of_a_cached_claim(tmp_p
     cold = pipeline.run(root, extras=False, use_cache=False)
     assert warm.cache["hits"]["claims"] >= 2
     assert warm.problems and warm.problems == cold.problems
-    assert any("claims/claim-0.yaml:" in p.message for p in warm.problems)
+    line = line_of((root / "claims" / "claim-0.yaml").read_text(encoding="utf-8"), "publisher: First Wire")
+    assert [(p.file, p.line) for p in warm.problems if p.file == "claims/claim-0.yaml"] == [("claims/claim-0.yaml", line)]
+    assert any(f"claims/claim-0.yaml:{line}" in p.message for p in warm.problems)
 
 
 def test_serve_shows_an_edit_with_the_last_search_index_then_rebuilds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -272,7 +272,12 @@ def check(items: list[Loaded]) -> list[Problem]:
 
 
 def _clean(value: str | None) -> str | None:
-    return " ".join(unicodedata.normalize("NFC", value).split()) if value else None
+    """The value as compared: NFC, whitespace collapsed. The same object when nothing changes, so a cached
+    claim's address records share its strings instead of storing copies."""
+    if not value:
+        return None
+    cleaned = " ".join(unicodedata.normalize("NFC", value).split())
+    return value if cleaned == value else cleaned
 
 
 def _shown(value: str | None) -> str:
