@@ -204,3 +204,32 @@ def test_a_successful_build_writes_nothing_outside_the_project(project: Path) ->
     assert_same(before, after, "the folders around the project")
     assert (project / "site" / "claims" / "new-claim" / "index.html").is_file()
     assert not (project / ".cache" / "build").exists()
+
+
+def test_a_site_over_the_pages_limit_stops_a_github_build_and_changes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub Pages refuses sites over 1 GB: in GitHub Actions the build stops before publishing, saying how big the
+    site is and of what; elsewhere it builds and warns. (The limit is lowered to this small site's size.)"""
+    import argparse
+
+    from factcheck import build
+
+    (project / "claims" / "new-claim.yaml").write_text(valid_claim_text("new-claim"), encoding="utf-8")
+    monkeypatch.setattr(build, "PAGES_LIMIT", 50_000)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    before = snapshot(project)
+    status, problems, _ = build.build_site(project)
+    assert status == 1
+    assert [(p.file, p.line) for p in problems] == [("site", 1)]
+    assert "GitHub Pages refuses to publish a site over" in problems[0].message
+    assert "HTML" in problems[0].message and "share images" in problems[0].message
+    after = snapshot(project)
+    for what in before:
+        assert_same(before[what], after[what], f"{what} after a site too big to publish")
+    assert not (project / ".cache" / "build").exists()
+
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert build.cmd_build(argparse.Namespace(root=str(project))) == 0
+    assert "warning: site/ is" in capsys.readouterr().err
+    assert (project / "site" / "claims" / "new-claim" / "index.html").is_file()

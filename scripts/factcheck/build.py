@@ -8,7 +8,9 @@
    warning MkDocs logs is reported against the claim file behind the page.
    Then the staged site's HTML is minified (``minify.py``; scripts and
    JSON-LD kept byte for byte).
-4. Only when all of that succeeded: write the outputs into ``docs/`` and
+4. In GitHub Actions (the deploy and every pull request's check), a site over
+   GitHub Pages' 1 GB stops the build here, with its size by kind of file.
+5. Only when all of that succeeded: write the outputs into ``docs/`` and
    swap the staged site into ``site/``.
 
 A failure at any step leaves ``docs/`` and ``site/`` as they were, and the
@@ -31,6 +33,10 @@ from . import pipeline
 from .problems import Problem, report
 
 STAGE = Path(".cache") / "build"
+# GitHub Pages refuses to publish a site over 1 GB. A build in GitHub Actions (the deploy, and every pull
+# request's check) stops before that; a build elsewhere says how close the site is.
+PAGES_LIMIT = 1_000_000_000
+PAGES_WARNING = 0.9  # of the limit: `make site` warns from here
 _DOC_PATH = re.compile(r"[\w./-]+\.md")
 
 
@@ -143,6 +149,9 @@ def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
         from .minify import minify_site  # post-build, on the staged site: whitespace out, every script kept byte for byte
 
         timings["minify html"] = minify_site(stage / "site")["seconds"]
+        total, parts = site_size(stage / "site")
+        if total > PAGES_LIMIT and os.environ.get("GITHUB_ACTIONS") == "true":
+            return 1, [too_big(total, parts)], timings
         unsafe = check_targets(result.outputs, root / "docs")
         if unsafe:
             return 1, [Problem("docs", 1, "", m, "Remove the link, then run again.") for m in unsafe], timings
@@ -160,6 +169,42 @@ def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
             stage.parent.rmdir()
 
 
+def site_size(folder: Path) -> tuple[int, dict[str, int]]:
+    """Bytes of a built site, and of its largest kinds of file (what decides whether GitHub Pages takes it)."""
+    parts = {"HTML": 0, "share images": 0, "search index": 0, "claims.json": 0, "other": 0}
+    for path, _, names in os.walk(folder):
+        for name in names:
+            size = os.lstat(os.path.join(path, name)).st_size
+            relative = os.path.relpath(os.path.join(path, name), folder)
+            if name.endswith(".html"):
+                kind = "HTML"
+            elif relative.startswith("share" + os.sep):
+                kind = "share images"
+            elif relative.startswith("pagefind" + os.sep):
+                kind = "search index"
+            elif relative == "claims.json":
+                kind = "claims.json"
+            else:
+                kind = "other"
+            parts[kind] += size
+    return sum(parts.values()), parts
+
+
+def _sizes(total: int, parts: dict[str, int]) -> str:
+    shown = ", ".join(f"{kind} {size / 1e6:,.0f} MB" for kind, size in parts.items() if size)
+    return f"{total / 1e9:.2f} GB ({shown})"
+
+
+def too_big(total: int, parts: dict[str, int]) -> Problem:
+    return Problem(
+        "site",
+        1,
+        "",
+        f"the built site is {_sizes(total, parts)}; GitHub Pages refuses to publish a site over {PAGES_LIMIT / 1e9:.0f} GB",
+        "Nothing was published. README, Performance, lists what takes the room per claim and what could be cut.",
+    )
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .cli import print_problems
 
@@ -170,7 +215,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("Nothing was changed: docs/ and site/ are as they were. Fix the problems above and run again.", file=sys.stderr)
         return status
     figures = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
-    print(f"Site built in site/ ({figures}). Open site/index.html, or run: make serve")
+    total, parts = site_size(root / "site")
+    print(f"Site built in site/ ({figures}; {total / 1e6:,.1f} MB). Open site/index.html, or run: make serve")
+    if total > PAGES_WARNING * PAGES_LIMIT:
+        print(
+            f"warning: site/ is {_sizes(total, parts)}; GitHub Pages publishes sites up to {PAGES_LIMIT / 1e9:.0f} GB "
+            "(a build in GitHub Actions stops above that). README, Performance, lists what could be cut.",
+            file=sys.stderr,
+        )
     return 0
 
 
