@@ -52,7 +52,7 @@ class Document:
 
 
 class LineTable:
-    """Where each value of a document stood, packed as JSON text: what a cached claim keeps of its document.
+    """Where each value of a document stood, packed as compressed JSON: what a cached claim keeps of its document.
 
     A claim read back from the cache needs its lines only to locate a problem found
     across claims (rare), so they are unpacked on first use, not on every run.
