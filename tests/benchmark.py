@@ -164,8 +164,10 @@ _MINIFY = """
 import sys
 sys.path.insert(0, {scripts!r})
 from pathlib import Path
+from factcheck.build import drop_unused_theme_files
 from factcheck.minify import minify_site
 minify_site(Path({site!r}))
+drop_unused_theme_files(Path({site!r}))
 """
 
 
@@ -297,7 +299,7 @@ def bench(count: int, keep: bool) -> dict[str, Any]:
         figures["ratio_cpu"] = figures["cold"]["pages_cpu"] / figures["mkdocs"]["cpu"]
         figures["sizes_before_minify"] = sizes(root / "site")
         if (root / "scripts" / "factcheck" / "minify.py").is_file():  # the post-build step `make site` runs after MkDocs
-            print("  post-build: minify the HTML ...", flush=True)
+            print("  post-build: minify the HTML, drop the theme files no page loads ...", flush=True)
             figures["minify"], _ = timed(
                 [sys.executable, "-c", _MINIFY.format(scripts=str(root / "scripts"), site=str(root / "site"))], env
             )

@@ -283,7 +283,7 @@ def test_claimant_page_is_a_scorecard_with_the_role_held_in_each_claim(fixture_c
     assert re.search(r"fc-badge--confirmed\">Confirmed</span><span class=\"fc-scorecard__n\">1<", page)
     assert re.search(r"fc-badge--unverified\">Unverified</span><span class=\"fc-scorecard__n\">1<", page)
     cards = page.split('<li class="fc-card ')[1:]
-    roles = {re.search(r'href="../../../claims/([^/]+)/"', c)[1]: re.search(r'fc-card__role">, ([^<]+)<', c)[1] for c in cards}  # type: ignore[index]
+    roles = {re.search(r'href="../../../claims/([^/]+)/"', c)[1]: re.search(r"</b>, ([^<]+) · said", c)[1] for c in cards}  # type: ignore[index]
     assert roles == {"full-claim": "Kharkiv regional prosecutor | Office_of_the_Prosecutor", "later-claim": "Prosecutor General"}
 
 

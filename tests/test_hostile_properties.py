@@ -225,10 +225,10 @@ def output_problems(outputs: dict[str, str | bytes]) -> list[str]:
             found += csv_problems(text, path)
         elif path.endswith(".xml"):
             found += xml_problems(text, path)
-        elif path.endswith(".json") and not path.startswith("pagefind/"):
+        elif path.endswith((".json", ".json.gz")) and not path.startswith("pagefind/"):
             try:
-                json.loads(text)
-            except ValueError as exc:
+                json.loads(gzip.decompress(content) if isinstance(content, bytes) and path.endswith(".gz") else text)
+            except (ValueError, OSError) as exc:
                 found.append(f"{path}: not JSON ({exc})")
         elif path.startswith("pagefind/") and "/fragment/" in path:
             found += fragment_problems(content if isinstance(content, bytes) else content.encode(), path)
@@ -608,6 +608,8 @@ def test_the_output_checker_catches_broken_front_matter_formulas_and_bad_xml() -
     assert output_problems({"claims.csv": "id,headline\nx,=1+1\n"})
     assert output_problems({"feed.xml": "<feed><title>x</feed>"})
     assert output_problems({"claims.json": "{"})
+    assert output_problems({"claims.json.gz": gzip.compress(b"{")})
+    assert output_problems({"claims.json.gz": b"{}"})  # not gzip at all
 
 
 # Zeros of other decimal digit systems (Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali, Thai, full-width, maths bold).

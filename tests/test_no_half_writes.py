@@ -13,6 +13,7 @@ modification times, same link targets.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -233,3 +234,22 @@ def test_a_site_over_the_pages_limit_stops_a_github_build_and_changes_nothing(
     assert build.cmd_build(argparse.Namespace(root=str(project))) == 0
     assert "warning: site/ is" in capsys.readouterr().err
     assert (project / "site" / "claims" / "new-claim" / "index.html").is_file()
+
+
+def test_the_built_site_carries_no_theme_file_that_no_page_loads(built: Path) -> None:
+    """Material's lunr search and worker (Pagefind searches here) and its source maps are left out of site/,
+    and every script and stylesheet a page names is still there."""
+    site = built / "site"
+    assert not (site / "assets" / "javascripts" / "lunr").exists()
+    assert not (site / "assets" / "javascripts" / "workers").exists()
+    assert not list(site.rglob("*.map"))
+    bundles = list((site / "assets").rglob("*.js"))
+    assert bundles, "Material's bundle is gone too"
+    for bundle in bundles:
+        assert b"sourceMappingURL" not in bundle.read_bytes(), f"{bundle.name} names a source map that is not published"
+    for page in (site / "index.html", site / "claims" / "example-claim" / "index.html", site / "search" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        named = re.findall(r'(?:src|href)="?([^"\s>]+\.(?:js|css))(?=["\s>])', html)
+        assert named, page
+        for name in named:
+            assert (page.parent / name).resolve().is_file(), f"{page.relative_to(site)} loads {name}, which is missing"

@@ -134,12 +134,17 @@ def test_a_generated_file_changed_by_hand_is_written_again_although_its_inputs_d
     assert " 1 written," in message
 
 
-def test_claims_json_is_also_offered_gzipped(tmp_path: Path) -> None:
+def test_the_json_export_is_published_gzipped_only_and_holds_every_claim(tmp_path: Path) -> None:
     import gzip
+    import json
 
     root = project_with(tmp_path, 2)
     outputs = pipeline.run(root, extras=False).outputs
-    assert gzip.decompress(outputs["claims.json.gz"]) == encoded(outputs)["claims.json"]
+    assert "claims.json" not in outputs
+    data = json.loads(gzip.decompress(encoded(outputs)["claims.json.gz"]))
+    assert data["count"] == len(data["claims"]) == len(list((root / "claims").glob("*.yaml")))
+    again = pipeline.run(root, extras=False, use_cache=False).outputs
+    assert again["claims.json.gz"] == outputs["claims.json.gz"], "the gzip bytes depend on the claims alone"
 
 
 def test_serve_sees_every_save_addition_and_removal_in_the_claims_folder(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ and one hostile claim, whose every plain-text field tries to break out of HTML.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -211,7 +212,7 @@ def test_verdict_reaches_claimreview_csv_json_and_feed(built_site: Path) -> None
     with (built_site / "claims.csv").open(encoding="utf-8", newline="") as handle:
         rows = {r["id"]: r for r in csv.DictReader(handle)}
     assert rows[FULL]["verdict"] == verdict and rows[MINIMAL]["verdict"] == ""
-    records = {c["id"]: c for c in json.loads((built_site / "claims.json").read_text(encoding="utf-8"))["claims"]}
+    records = {c["id"]: c for c in json.loads(gzip.decompress((built_site / "claims.json.gz").read_bytes()))["claims"]}
     assert records[FULL]["verdict"] == verdict
     atom = "{http://www.w3.org/2005/Atom}"
     entries = ET.parse(built_site / "feed.xml").getroot().iter(f"{atom}entry")

@@ -7,7 +7,8 @@
 3. ``mkdocs build --strict`` from the staged pages into a staged site. Every
    warning MkDocs logs is reported against the claim file behind the page.
    Then the staged site's HTML is minified (``minify.py``; scripts and
-   JSON-LD kept byte for byte).
+   JSON-LD kept byte for byte), and the theme files no page uses are removed
+   (Material's own search, which Pagefind replaces, and source maps).
 4. In GitHub Actions (the deploy and every pull request's check), a site over
    GitHub Pages' 1 GB stops the build here, with its size by kind of file.
 5. Only when all of that succeeded: write the outputs into ``docs/`` and
@@ -37,6 +38,11 @@ STAGE = Path(".cache") / "build"
 # request's check) stops before that; a build elsewhere says how close the site is.
 PAGES_LIMIT = 1_000_000_000
 PAGES_WARNING = 0.9  # of the limit: `make site` warns from here
+# Files Material copies into every site that no page of this one loads: its lunr search and the search
+# worker (the search is Pagefind's; no page has Material's search dialog) and the source maps of its
+# bundles (only a browser's developer tools ask for them). 2.2 MB of every site.
+UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers")
+_SOURCE_MAP_COMMENT = re.compile(rb"\n(//# sourceMappingURL=\S+|/\*# sourceMappingURL=\S+ \*/)\s*$")
 _DOC_PATH = re.compile(r"[\w./-]+\.md")
 
 
@@ -149,6 +155,7 @@ def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
         from .minify import minify_site  # post-build, on the staged site: whitespace out, every script kept byte for byte
 
         timings["minify html"] = minify_site(stage / "site")["seconds"]
+        drop_unused_theme_files(stage / "site")
         total, parts = site_size(stage / "site")
         if total > PAGES_LIMIT and os.environ.get("GITHUB_ACTIONS") == "true":
             return 1, [too_big(total, parts)], timings
@@ -169,9 +176,27 @@ def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
             stage.parent.rmdir()
 
 
+def drop_unused_theme_files(site: Path) -> int:
+    """Remove UNUSED_THEME_FILES and the source maps (with the comments naming them) from a built site; bytes removed."""
+    removed = 0
+    for name in UNUSED_THEME_FILES:
+        folder = site / name
+        if folder.is_dir() and not folder.is_symlink():
+            removed += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+            shutil.rmtree(folder)
+    for source_map in (site / "assets").rglob("*.map"):
+        removed += source_map.stat().st_size
+        source_map.unlink()
+        bundle = source_map.with_suffix("")  # main.css.map → main.css
+        if bundle.is_file():
+            data = bundle.read_bytes()
+            bundle.write_bytes(_SOURCE_MAP_COMMENT.sub(b"\n", data))
+    return removed
+
+
 def site_size(folder: Path) -> tuple[int, dict[str, int]]:
     """Bytes of a built site, and of its largest kinds of file (what decides whether GitHub Pages takes it)."""
-    parts = {"HTML": 0, "share images": 0, "search index": 0, "claims.json": 0, "other": 0}
+    parts = {"HTML": 0, "share images": 0, "search index": 0, "data files": 0, "other": 0}
     for path, _, names in os.walk(folder):
         for name in names:
             size = os.lstat(os.path.join(path, name)).st_size
@@ -182,8 +207,8 @@ def site_size(folder: Path) -> tuple[int, dict[str, int]]:
                 kind = "share images"
             elif relative.startswith("pagefind" + os.sep):
                 kind = "search index"
-            elif relative == "claims.json":
-                kind = "claims.json"
+            elif relative in ("claims.json.gz", "claims.csv"):
+                kind = "data files"
             else:
                 kind = "other"
             parts[kind] += size

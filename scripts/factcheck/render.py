@@ -469,16 +469,16 @@ class Renderer:
         return self.outputs
 
     def data_files(self) -> list[tuple[str, str | bytes]]:
-        """claims.json, claims.csv and the Atom feed (a method of its own so the pipeline can serve them from its cache)."""
+        """claims.json.gz, claims.csv and the Atom feed (a method of its own so the pipeline can serve them from its cache)."""
         claims, config = self.claims, self.config
         return [
-            ("claims.json", structured.claims_json(claims, config, self.json_row)),
+            ("claims.json.gz", structured.gzipped(structured.claims_json(claims, config, self.json_row))),
             ("claims.csv", structured.claims_csv(claims, config, self.csv_row)),
             ("feed.xml", structured.atom_feed(claims, config)),
         ]
 
     def json_row(self, claim: Claim) -> str:
-        """The claim's line of claims.json (a method of its own so the pipeline can serve it from its cache)."""
+        """The claim's line of the JSON export (a method of its own so the pipeline can serve it from its cache)."""
         return structured.claim_row(claim, self.config)
 
     def csv_row(self, claim: Claim) -> str:

@@ -1,4 +1,4 @@
-"""Machine-readable forms of a check: ClaimReview JSON-LD, claims.json, CSV, Atom.
+"""Machine-readable forms of a check: ClaimReview JSON-LD, claims.json.gz, CSV, Atom.
 
 All of them are built from the same validated claims as the pages, so what a
 machine reads and what a reader sees cannot disagree.
@@ -15,8 +15,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import deflate
+
 from .model import STATUS, Claim
 from .siteconfig import SiteConfig
+
+# claims.json.gz, compressed by libdeflate: at 10,000 claims level 9 takes 0.12 s (zlib's: 0.25 s) and is 2% smaller;
+# the header carries no time, so the bytes depend on the text alone.
+GZIP_LEVEL = 9
 
 BEST, WORST = max(c.number for c in STATUS.choices if c.number), min(c.number for c in STATUS.choices if c.number)
 
@@ -122,6 +128,16 @@ def claims_json(claims: list[Claim], config: SiteConfig, row: Callable[[Claim], 
     make = row or (lambda c: claim_row(c, config))
     rows = ",\n".join(make(c) for c in claims)
     return f'{head[:-1]},"claims":[\n{rows}\n]}}\n'
+
+
+def gzipped(text: str) -> bytes:
+    """``text`` as a gzip file (UTF-8), the same bytes for the same text.
+
+    The JSON export is published compressed only: uncompressed it was 61 MiB of a
+    595 MB site at 10,000 claims (GitHub Pages refuses sites over 1 GB), gzipped
+    a tenth of that or less; every language's standard library reads it.
+    """
+    return bytes(deflate.gzip_compress(text.encode("utf-8"), GZIP_LEVEL))
 
 
 def _plain(value: Any) -> Any:
