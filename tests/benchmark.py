@@ -244,9 +244,9 @@ def sizes(site: Path) -> dict[str, Any]:
         "largest_page": largest[1],
         "share_images_bytes": under("share"),
         "pagefind_bytes": under("pagefind"),
-        "mkdocs_search_index_bytes": under("search"),
-        "claims_json_bytes": (site / "claims.json").stat().st_size if (site / "claims.json").is_file() else 0,
+        "theme_assets_bytes": under("assets"),
         "claims_json_gz_bytes": (site / "claims.json.gz").stat().st_size if (site / "claims.json.gz").is_file() else 0,
+        "claims_csv_bytes": (site / "claims.csv").stat().st_size if (site / "claims.csv").is_file() else 0,
         "sitemap_bytes": under("sitemap.xml") + sum(p.stat().st_size for p in site.glob("sitemap.xml*")),
     }
 
@@ -356,12 +356,18 @@ def table(f: dict[str, Any]) -> str:
         before = f["sizes_before_minify"]["html_bytes"]
         rows.append(("post-build: minify HTML", f"{n['wall']:.2f} s", f"CPU {n['cpu']:.2f} s; HTML {mib(before)} before"))
     s = f["sizes"]
-    rows.append(("site/ size", mib(s["site_bytes"]), f"{s['files']:,} files; {kib(s['site_bytes'] / f['claims'])} per claim"))
+    rows.append(
+        (
+            "site/ size",
+            mib(s["site_bytes"]),
+            f"= {s['site_bytes'] / 1e6:,.1f} MB; {s['files']:,} files; {kib(s['site_bytes'] / f['claims'])} per claim",
+        )
+    )
     rows.append(("  HTML", mib(s["html_bytes"]), ""))
     rows.append(("  share images", mib(s["share_images_bytes"]), ""))
     rows.append(("  search (pagefind)", mib(s["pagefind_bytes"]), ""))
-    rows.append(("  MkDocs search index", mib(s["mkdocs_search_index_bytes"]), ""))
-    rows.append(("  claims.json / .gz", mib(s["claims_json_bytes"]), mib(s["claims_json_gz_bytes"]) + " gzipped"))
+    rows.append(("  theme (assets/)", mib(s["theme_assets_bytes"]), ""))
+    rows.append(("  claims.json.gz / claims.csv", mib(s["claims_json_gz_bytes"]), mib(s["claims_csv_bytes"])))
     rows.append(("claim page (median)", kib(s["claim_page_median_bytes"]), f"{s['claim_pages']:,} claim pages"))
     rows.append(("largest page", kib(s["largest_page_bytes"]), f"{s['largest_page']} ({s['pages']:,} HTML pages)"))
     search = f.get("search") or {}
