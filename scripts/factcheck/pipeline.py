@@ -124,19 +124,25 @@ RUN_GC_THRESHOLD = (100_000, 50, 1000)
 
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Python's cycle collector, run rarely for the length of a run, then as it was.
+    """Python's cycle collector, run rarely for the length of a run; what the run leaves is then frozen.
 
     A run makes millions of small objects that live until it ends (claims, pages, cache rows, search
     records); with the default thresholds the collector walks all of them again and again while they
-    pile up, and finds almost nothing: reference counting frees them. Measured at 10,000 claims (2 cores):
-    cold 17.6 s → 15.0 s, one claim changed 4.1 s → 3.3 s (search index 13.6 s → 10.3 s), peak memory
-    within 2%. Forked workers inherit the setting. Cycles are still collected, less often.
+    pile up, and finds almost nothing: reference counting frees them. So during a run it collects
+    rarely (RUN_GC_THRESHOLD; forked workers inherit it). At the end, what is still alive is frozen
+    (``gc.freeze``): otherwise the first collection after the run (while writing) walks the whole heap
+    once, ~0.4 s at 10,000 claims. Frozen objects are still freed when nothing refers to them; the next
+    run unfreezes them first, so a long-lived process (``serve``) does not keep cyclic garbage for good.
+    Measured at 10,000 claims (2 cores): one claim changed 4.2 s → 3.6 s, cold 17.6 s → 15.0 s,
+    search index 13.6 s → 11 s, peak memory within 2%.
     """
     before = gc.get_threshold()
+    gc.unfreeze()  # what an earlier run left (see below) is looked at again from here on
     gc.set_threshold(*RUN_GC_THRESHOLD)
     try:
         yield
     finally:
+        gc.freeze()
         gc.set_threshold(*before)
 
 

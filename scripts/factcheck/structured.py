@@ -91,7 +91,7 @@ def script_json(data: Any) -> str:
 
 
 def claim_record(claim: Claim, config: SiteConfig) -> dict[str, Any]:
-    """One claim in claims.json: the claim file's data plus what the site derives from it.
+    """One claim in the JSON export (claims.json.gz): the claim file's data plus what the site derives from it.
 
     Kept small (at 10,000 claims the file is tens of megabytes of a site capped at 1 GB): what the
     document says once is not repeated per claim (the rating's definition is in ``rating_scale``), and
@@ -108,7 +108,7 @@ def claim_record(claim: Claim, config: SiteConfig) -> dict[str, Any]:
 
 
 def claim_row(claim: Claim, config: SiteConfig) -> str:
-    """One claim's line of claims.json."""
+    """One claim's line of the JSON export."""
     return json.dumps(claim_record(claim, config), ensure_ascii=False, separators=(",", ":"))
 
 
