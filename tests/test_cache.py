@@ -243,7 +243,7 @@ class _CountingIndex:
     def record_html(self, claim: Any) -> str:
         return f"<h1>{claim.title}</h1>"
 
-    def index_files(self, claims: list[Any], config: Any) -> dict[str, bytes]:
+    def index_files(self, claims: list[Any], config: Any, texts: Any = None) -> dict[str, bytes]:
         self.builds += 1
         return {"pagefind/index.bin": "|".join(c.title for c in sorted(claims, key=lambda c: c.id)).encode()}
 
@@ -309,7 +309,7 @@ def test_serve_shows_an_edit_with_the_last_search_index_then_rebuilds_it(tmp_pat
 
     builds: list[int] = []
 
-    def index_files(claims: list[Any], config: Any) -> dict[str, bytes]:
+    def index_files(claims: list[Any], config: Any, texts: Any = None) -> dict[str, bytes]:
         builds.append(1)
         return {"pagefind/index.bin": "|".join(c.claim for c in sorted(claims, key=lambda c: c.id)).encode()}
 

@@ -26,6 +26,7 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,9 @@ def _sortable(date: str) -> str:
     return (date + "-00-00")[:10] if len(date) < 10 else date
 
 
-def index_files(claims: list[Claim], config: SiteConfig | None = None) -> dict[str, bytes]:
-    """The Pagefind bundle for ``claims``: path under docs/ -> bytes.
+def index_files(claims: list[Claim], config: SiteConfig | None = None, texts: Mapping[str, str] | None = None) -> dict[str, bytes]:
+    """The Pagefind bundle for ``claims``: path under docs/ -> bytes (``texts``: each claim's ``record_html`` by id,
+    when the caller has made them already).
 
     Each record is written as ``claims/<id>/index.html`` in a scratch folder and
     Pagefind's binary (the one the ``pagefind`` package finds, from the
@@ -138,7 +140,7 @@ def index_files(claims: list[Claim], config: SiteConfig | None = None) -> dict[s
         for claim in sorted(claims, key=lambda c: c.id):
             target = records / record_url(claim) / "index.html"
             target.parent.mkdir(parents=True)
-            target.write_text(record_html(claim), encoding="utf-8")
+            target.write_text(texts[claim.id] if texts is not None else record_html(claim), encoding="utf-8")
         command = [str(binary), "--site", str(records), "--output-path", str(out), "--force-language", "en", "--silent"]
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False, cwd=tmp)
         if done.returncode != 0 or not (out / "pagefind-entry.json").is_file():

@@ -202,7 +202,8 @@ def _previous(docs: Path) -> set[str]:
         found |= {line for line in manifest.read_text(encoding="utf-8").splitlines() if line}
     for owned in OWNED_DIRS:
         found |= set(_files_below(docs, owned))
-    return {rel for rel in found if not Path(rel).is_absolute() and ".." not in Path(rel).parts}
+    # Relative paths inside docs/ only (strings, not Path objects: ~35,000 of them at 10,000 claims).
+    return {rel for rel in found if not rel.startswith("/") and ".." not in rel.split("/")}
 
 
 def _files_below(docs: Path, owned: str) -> list[str]:
