@@ -126,8 +126,15 @@ def claims_json(claims: list[Claim], config: SiteConfig, row: Callable[[Claim], 
     # by json's C encoder (``indent`` would force the pure-Python one).
     head = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     make = row or (lambda c: claim_row(c, config))
-    rows = ",\n".join(make(c) for c in claims)
-    return f'{head[:-1]},"claims":[\n{rows}\n]}}\n'
+    # One join into the finished text: at 10,000 claims it is 60 MB, and each further copy of it
+    # (a join, then an f-string around it) cost ~0.2 s.
+    parts = [f'{head[:-1]},"claims":[\n']
+    for number, claim in enumerate(claims):
+        if number:
+            parts.append(",\n")
+        parts.append(make(claim))
+    parts.append("\n]}\n")
+    return "".join(parts)
 
 
 def gzipped(text: str) -> bytes:
