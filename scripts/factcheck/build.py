@@ -176,22 +176,18 @@ def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
             stage.parent.rmdir()
 
 
-def drop_unused_theme_files(site: Path) -> int:
-    """Remove UNUSED_THEME_FILES and the source maps (with the comments naming them) from a built site; bytes removed."""
-    removed = 0
+def drop_unused_theme_files(site: Path) -> None:
+    """Remove UNUSED_THEME_FILES and the source maps (with the comments naming them) from a built site."""
     for name in UNUSED_THEME_FILES:
         folder = site / name
         if folder.is_dir() and not folder.is_symlink():
-            removed += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
             shutil.rmtree(folder)
     for source_map in (site / "assets").rglob("*.map"):
-        removed += source_map.stat().st_size
         source_map.unlink()
         bundle = source_map.with_suffix("")  # main.css.map → main.css
         if bundle.is_file():
             data = bundle.read_bytes()
             bundle.write_bytes(_SOURCE_MAP_COMMENT.sub(b"\n", data))
-    return removed
 
 
 def site_size(folder: Path) -> tuple[int, dict[str, int]]:

@@ -472,7 +472,7 @@ class Renderer:
         """claims.json.gz, claims.csv and the Atom feed (a method of its own so the pipeline can serve them from its cache)."""
         claims, config = self.claims, self.config
         return [
-            ("claims.json.gz", structured.gzipped(structured.claims_json(claims, config, self.json_row))),
+            ("claims.json.gz", structured.gzipped(structured.claims_json(claims, config, self.json_row).encode("utf-8"))),
             ("claims.csv", structured.claims_csv(claims, config, self.csv_row)),
             ("feed.xml", structured.atom_feed(claims, config)),
         ]

@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import cbor2
-import deflate
 
 from .model import Claim
 from .problems import GenerationError, Problem
 from .render import human_date
 from .siteconfig import SiteConfig
+from .structured import gzipped
 
 OUTPUT = "pagefind"
 # Weights (Pagefind's data-pagefind-weight: 1 is body text, up to 10).
@@ -314,7 +314,7 @@ def _lean_fragment(data: bytes) -> bytes:
     fragment = json.loads(raw[len(_SIGNATURE) :])
     fragment["content"] = ""
     body = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    return _gzip(_SIGNATURE + body)
+    return gzipped(_SIGNATURE + body)
 
 
 def _unpack(data: bytes) -> Any:
@@ -325,12 +325,8 @@ def _unpack(data: bytes) -> Any:
 
 
 def _pack(value: Any) -> bytes:
-    """A Pagefind data file: CBOR with the shortest heads (as Pagefind writes it), gzipped by libdeflate (no time in the header)."""
-    return _gzip(_SIGNATURE + cbor2.dumps(value))
-
-
-def _gzip(data: bytes) -> bytes:
-    return bytes(deflate.gzip_compress(data, 9))
+    """A Pagefind data file: CBOR with the shortest heads (as Pagefind writes it), gzipped reproducibly."""
+    return gzipped(_SIGNATURE + cbor2.dumps(value))
 
 
 # --------------------------------------------------------------------------
