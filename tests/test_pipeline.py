@@ -84,6 +84,27 @@ def test_several_processes_give_the_same_bytes_as_one(tmp_path: Path, monkeypatc
     assert [i.display for i in parallel.items] == [i.display for i in serial.items]
 
 
+def test_data_files_made_by_a_worker_equal_one_process_and_their_rows_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project_with(tmp_path, 9)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(pipeline, "workers", lambda: 2)
+    jobs: list[Any] = []
+    background = pipeline._background
+    monkeypatch.setattr(pipeline, "_background", lambda *args: jobs.append(background(*args)) or jobs[-1])
+    cold = pipeline.run(root, extras=False)
+    path = root / "claims" / "claim-004.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("arrived in shipment 4", "arrived by sea in shipment 4"), encoding="utf-8")
+    warm = pipeline.run(root, extras=False)
+    assert cold.ok and warm.ok and len(jobs) == 2, "the data files are made by a worker on both runs"
+    made_cold, made_warm = (sorted(job.result()[1]) for job in jobs)
+    assert encoded(warm.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+    assert len(made_cold) == 18
+    assert made_warm == ["(csv) claim-004", "(json) claim-004"], "the rows the worker made the first time were kept"
+    path.write_text(path.read_text(encoding="utf-8").replace("by sea", "by air"), encoding="utf-8")
+    pipeline.run(root, extras=False)
+    assert sorted(jobs[-1].result()[1]) == ["(csv) claim-004", "(json) claim-004"], "and so were those of the second"
+
+
 def test_problems_found_by_workers_are_reported_like_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = project_with(tmp_path, 6)
     (root / "claims" / "claim-003.yaml").write_text(claim_text("claim-003", 3).replace('date: "2024-06-10"', 'date: "2024-13-10"'))

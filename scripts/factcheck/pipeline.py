@@ -25,6 +25,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -376,6 +377,7 @@ class _Uncacheable(Exception):
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> its field names
+_PLAIN = (str, int, float, bool, type(None))  # values described by their repr
 
 
 def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
@@ -397,6 +399,16 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         parts.append("claim:" + hashes[value.id])
     elif value is None or isinstance(value, str | int | float | bool):
         parts.append(f"{type(value).__name__}:{value}")
+    elif isinstance(value, dict) and all(type(k) is str for k in value):
+        if value and all(type(v) is Claim for v in value.values()):  # e.g. a publisher's citing claims: one part
+            parts.append("claims by:" + ",".join(f"{k}={hashes[v.id]}" for k, v in value.items()))
+        elif all(type(v) in _PLAIN for v in value.values()):  # e.g. counts by name: one part
+            parts.append(f"{type(value).__name__}:{list(value.items())!r}")
+        else:
+            parts.append(f"dict:{len(value)}")
+            for key, item in value.items():
+                parts.append("str:" + key)
+                _feed(parts, item, hashes)
     elif isinstance(value, dict):
         parts.append(f"dict:{len(value)}")
         for key, item in value.items():
@@ -406,6 +418,8 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         parts.append(f"list:{len(value)}")
         for item in value:
             _feed(parts, item, hashes)
+    elif isinstance(value, set | frozenset) and all(type(v) is str for v in value):  # e.g. claim ids: one part
+        parts.append(f"strset:{sorted(value)!r}")
     elif isinstance(value, set | frozenset):
         members: list[str] = []
         for item in value:
@@ -431,11 +445,17 @@ def _renderer_class() -> type:
             super().__init__(claims, config)
             self.store, self.hashes = store, hashes
             self.ready: dict[str, tuple[Any, str]] = {}  # claim id -> (origin, page) rendered by the workers
+            self.claim_keys: dict[str, str] = {}  # claim id -> key of its page (asked twice a run)
+            self.made_rows: dict[str, str] = {}  # data file rows made (not read from the cache) by this process
+            self.data_job: Future[Any] | None = None  # the data files, made by a worker
 
         # A claim page shows its claim, the address of its claimant's page and its related claims.
         def claim_key(self, claim: Claim) -> str:
-            related = [self.hashes[r] for r in claim.related if r in self.by_id]
-            return cache.digest(self.hashes[claim.id], self.claimant_of[claim.id].path, *related)
+            key = self.claim_keys.get(claim.id)
+            if key is None:
+                related = [self.hashes[r] for r in claim.related if r in self.by_id]
+                key = self.claim_keys[claim.id] = cache.digest(self.hashes[claim.id], self.claimant_of[claim.id].path, *related)
+            return key
 
         def render(self) -> dict[str, str | bytes]:
             global _WORKER_RENDERER
@@ -448,8 +468,18 @@ def _renderer_class() -> type:
                 finally:
                     _WORKER_RENDERER = None
             # Listing pages stay in this process: forking it (with every claim in memory) and sending the pages
-            # back cost more than rendering them here (measured at 1,000 and 10,000 claims).
-            return super().render()
+            # back cost more than rendering them here (measured at 1,000 and 10,000 claims). The data files,
+            # when they must be made again, are made meanwhile by one forked worker (see ``data_files``).
+            with contextlib.ExitStack() as stack:
+                if len(self.claims) >= PARALLEL_MIN and workers() > 1 and self._data_files_cached() is None:
+                    self.data_job = _background(stack, _make_data_files, self)
+                return super().render()
+
+        def _data_key(self) -> str:
+            return cache.digest("data", *(self.hashes[c.id] for c in self.claims))
+
+        def _data_files_cached(self) -> dict[str, Any] | None:
+            return _group(self.store, "pages", "(data files)", self._data_key())
 
         def render_claim(self, claim: Claim) -> None:
             path, key = claim_path(claim), self.claim_key(claim)
@@ -491,14 +521,25 @@ def _renderer_class() -> type:
             name, key = f"({kind}) {claim.id}", self.hashes[claim.id]
             row = self.store.get("pages", name, key)
             if row is None:
-                row = make(claim)
+                row = self.made_rows[name] = make(claim)
             self.store.put("pages", name, key, row)
             return str(row)
 
         def data_files(self) -> list[tuple[str, Any]]:
-            key = cache.digest("data", *(self.hashes[c.id] for c in self.claims))
-            files = _group(self.store, "pages", "(data files)", key)
-            if files is None:
+            key = self._data_key()
+            files = self._data_files_cached()
+            if files is None and self.data_job is not None:  # made by the worker: remember its rows here
+                made, rows, hits, misses = self.data_job.result()
+                files = dict(made)
+                for claim in self.claims:
+                    for kind in ("json", "csv"):
+                        name = f"({kind}) {claim.id}"
+                        # A row the worker found cached is kept under the same key (its value is not needed again).
+                        self.store.put("pages", name, self.hashes[claim.id], rows.get(name))
+                for counter, counts in ((self.store.hits, hits), (self.store.misses, misses)):
+                    for part, count in counts.items():
+                        counter[part] = counter.get(part, 0) + count
+            elif files is None:
                 files = dict(super().data_files())
             _put_group(self.store, "pages", "(data files)", key, files)
             return list(files.items())
@@ -520,6 +561,39 @@ def _render_claims(ids: Sequence[str]) -> list[tuple[str, tuple[Any, str]]]:
         super(type(renderer), renderer).render_claim(claim)
         done.append((claim_id, (renderer._made_by.pop(path), renderer.outputs.pop(path))))
     return done
+
+
+def _make_data_files(renderer: Any) -> tuple[list[tuple[str, Any]], dict[str, str], dict[str, int], dict[str, int]]:
+    """The data files (in a forked worker), with the rows it made and its cache counts for the parent to keep."""
+    from .render import Renderer
+
+    before_hits, before_misses = dict(renderer.store.hits), dict(renderer.store.misses)
+    files = Renderer.data_files(renderer)
+    hits = {p: n - before_hits.get(p, 0) for p, n in renderer.store.hits.items()}
+    misses = {p: n - before_misses.get(p, 0) for p, n in renderer.store.misses.items()}
+    return files, renderer.made_rows, hits, misses
+
+
+def _background(stack: contextlib.ExitStack, func: Callable[[Any], Any], value: Any) -> Future[Any]:
+    """``func(value)`` in one forked worker (it inherits ``value``: nothing is sent to it), run while this process goes on."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_VALUE
+    pool = stack.enter_context(ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")))
+    _WORKER_VALUE = (func, value)
+    try:
+        return pool.submit(_run_inherited)  # the worker is forked here, inheriting _WORKER_VALUE
+    finally:
+        _WORKER_VALUE = None
+
+
+_WORKER_VALUE: Any = None
+
+
+def _run_inherited() -> Any:
+    func, value = _WORKER_VALUE
+    return func(value)
 
 
 def render(
