@@ -263,6 +263,26 @@ def test_the_search_index_is_rebuilt_only_when_a_record_changes(tmp_path: Path) 
     assert module.builds == 2
 
 
+def test_after_one_edit_the_search_index_files_whose_bytes_did_not_change_keep_their_keys(tmp_path: Path) -> None:
+    from factcheck.write import write_outputs
+
+    root = project_with(tmp_path)
+    first = pipeline.run(root)
+    write_outputs(first.outputs, root / "docs", keys=first.keys, sums=root / FOLDER / "written.json")
+    path = root / "claims" / "claim-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("in shipment 1.", "in the first shipment."), encoding="utf-8")
+    second = pipeline.run(root)
+    index = sorted(p for p in first.outputs if p.startswith("pagefind/"))
+    same = [p for p in index if p in second.outputs and second.outputs[p] == first.outputs[p]]
+    changed = [p for p in index if p not in same]
+    assert same and changed, "one edit changes some of the index's files, not all"
+    assert all(second.keys[p] == first.keys[p] for p in same)
+    assert not any(second.keys.get(p) == first.keys[p] for p in changed)
+    report = write_outputs(second.outputs, root / "docs", keys=second.keys, sums=root / FOLDER / "written.json")
+    assert not set(report.written) & set(same)
+    assert encoded(dict(second.outputs)) == encoded(dict(pipeline.run(root, use_cache=False).outputs))
+
+
 def _retitled(claim: Any) -> Any:
     import dataclasses
 

@@ -619,16 +619,25 @@ def render(
 
 def _group(store: cache.Store, part: str, name: str, key: str) -> dict[str, Any] | None:
     """Outputs cached together under one key (the data files, the search index), their bytes read when needed."""
-    paths = store.get(part, name, key)
-    if not isinstance(paths, list) or not all(store.has(part, path, key) for path in paths):
+    members = store.get(part, name, key)
+    if not isinstance(members, dict) or not all(store.has(part, path, member) for path, member in members.items()):
         return None
-    return {path: store.stored(part, path) for path in paths}
+    return {path: store.stored(part, path) for path in members}
 
 
 def _put_group(store: cache.Store, part: str, name: str, key: str, files: Mapping[str, Any]) -> None:
-    store.put(part, name, key, sorted(files))
+    """Remember outputs made together under ``key``, each member under the hash of its own bytes: when the group is
+    made again, a member whose bytes did not change (most of the search index's files after one edit) is neither
+    stored again nor, having the same key as before, read back by the writer."""
+    members: dict[str, str] = {}
     for path, content in files.items():
-        store.put(part, path, key, None, content)
+        if isinstance(content, cache.Stored):  # read back from the cache: kept under the key it has
+            members[path] = store.known_key(part, path) or ""
+        else:
+            members[path] = cache.digest(content.encode("utf-8") if isinstance(content, str) else content)
+    store.put(part, name, key, members)
+    for path, content in files.items():
+        store.put(part, path, members[path], None, content)
 
 
 def _made_by(store: cache.Store, outputs: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
