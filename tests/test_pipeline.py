@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,132 @@ def test_a_page_showing_a_related_claim_follows_that_claims_change(tmp_path: Pat
     after = pipeline.run(root, extras=False)
     assert after.outputs["claims/claim-002.md"] != before.outputs["claims/claim-002.md"]
     assert encoded(after.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+
+
+def test_an_edit_a_card_does_not_show_renders_the_claims_own_page_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factcheck import render
+
+    root = project_with(tmp_path, 12)
+    pipeline.run(root, extras=False)
+    rendered: list[str] = []
+    page = render.Renderer.page
+    monkeypatch.setattr(render.Renderer, "page", lambda self, path, *a, **k: rendered.append(path) or page(self, path, *a, **k))
+    path = root / "claims" / "claim-005.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reports support the figure.", "reports agree."), encoding="utf-8")
+    summary_edited = pipeline.run(root, extras=False)
+    assert rendered == ["claims/claim-005.md"]
+    rendered.clear()
+    path.write_text(path.read_text(encoding="utf-8").replace("figure of 40 missiles.", "figure of forty missiles."), encoding="utf-8")
+    verdict_edited = pipeline.run(root, extras=False)
+    # The verdict is on its card: the listings showing it, and claim-006's page (claim-005 is related to it).
+    assert {"claims/claim-005.md", "claims/claim-006.md", "claims/index.md", "browse/tags/missiles.md"} <= set(rendered)
+    assert "claims/claim-007.md" not in rendered and "browse/tags/topic-0.md" not in rendered
+    assert summary_edited.ok and verdict_edited.ok
+    assert encoded(verdict_edited.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+
+
+def test_while_no_listing_signature_changes_the_listings_are_served_without_working_out_their_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    root = project_with(tmp_path, 12)
+    pipeline.run(root, extras=False)
+    fed: list[Any] = []
+    feed = pipeline._feed
+    monkeypatch.setattr(pipeline, "_feed", lambda parts, value, hashes: fed.append(value) or feed(parts, value, hashes))
+    path = root / "claims" / "claim-003.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reports support the figure.", "reports agree."), encoding="utf-8")
+    served = pipeline.run(root, extras=False)
+    assert served.ok and fed == [], "no listing page was keyed again"
+    assert encoded(served.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+    # A listing page missing from the cache (deleted, or another run changed it): every listing is made the long way.
+    with sqlite3.connect(root / pipeline.cache.FOLDER / pipeline.cache.DATABASE) as db:
+        db.execute("DELETE FROM entries WHERE name = 'browse/timeline.md'")
+    path.write_text(path.read_text(encoding="utf-8").replace("reports agree.", "reports concur."), encoding="utf-8")
+    fallback = pipeline.run(root, extras=False)
+    assert fallback.ok and fed
+    assert encoded(fallback.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
+
+
+def _changes(value: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every one-field change of a model object (each leaf changed in turn, one list item added or dropped), named."""
+    import dataclasses
+    import re
+    import typing
+
+    hints = typing.get_type_hints(type(value), include_extras=True)
+    for f in dataclasses.fields(value):
+        name, old = f"{where}{f.name}", getattr(value, f.name)
+        kinds = [hints[f.name], *typing.get_args(hints[f.name])]  # X, or the X of X | None
+        choices = [c.value for k in kinds for m in getattr(k, "__metadata__", ()) if hasattr(m, "choices") for c in m.choices]
+        if dataclasses.is_dataclass(old):
+            yield from (
+                (f"{name}.{k}", dataclasses.replace(value, **{f.name: dataclasses.replace(old, **{k: v})})) for k, v in _leaf_changes(old)
+            )
+            continue
+        if isinstance(old, tuple):
+            if old and dataclasses.is_dataclass(old[0]):
+                for label, item in _changes(old[0], f"{name}[0]."):
+                    yield label, dataclasses.replace(value, **{f.name: (item, *old[1:])})
+                yield f"{name}: one item dropped", dataclasses.replace(value, **{f.name: old[1:]})
+                yield f"{name}: one item added", dataclasses.replace(value, **{f.name: (*old, old[-1])}) if old else None
+            else:
+                yield f"{name}: one added", dataclasses.replace(value, **{f.name: (*old, "another-one")})
+            continue
+        if f.name == "id":
+            continue  # the file name: a new id is a new claim
+        other = [c for c in choices if c != old]
+        if other:
+            new: Any = other[0]
+        elif isinstance(old, int) or (old is None and choices):
+            new = choices[0] if choices else 1
+        elif "url" in f.name:
+            new = "https://changed.example.org/page"
+        elif f.name in ("date", "reviewed", "published", "accessed") or (isinstance(old, str) and re.fullmatch(r"\d{4}(-\d\d){0,2}", old)):
+            new = "2019-01-02" if old != "2019-01-02" else "2019-01-03"
+        elif f.name == "lang":
+            new = "de" if old != "de" else "fr"
+        else:
+            new = f"{old or ''} changed".strip()
+        yield name, dataclasses.replace(value, **{f.name: new})
+
+
+def _leaf_changes(value: Any) -> Iterator[tuple[str, Any]]:
+    for label, changed in _changes(value):
+        if "." not in label and "[" not in label and ":" not in label:
+            yield label, getattr(changed, label)
+
+
+def test_every_change_that_reaches_a_listing_page_changes_the_claims_listing_signature() -> None:
+    """The listing pages are served unchanged while no claim's listing signature changed: so every field a listing
+    shows must be in the signature. Each field of a rich claim is changed in turn; the listings are rendered again."""
+    from factcheck import render
+    from factcheck.siteconfig import read_config
+
+    repo = Path(__file__).resolve().parent.parent
+    claims = pipeline.run(repo, extras=False, use_cache=False).claims
+    config = read_config(repo / "mkdocs.yml")
+    richest = max(claims, key=lambda c: (len(c.history) > 0, sum(e.derives_from is not None for e in c.corroboration), len(c.tags)))
+    assert richest.history and any(e.derives_from for e in richest.corroboration)
+
+    def listings(changed: Any) -> dict[str, Any]:
+        renderer = render.Renderer([changed if c.id == changed.id else c for c in claims], config)
+        renderer.render_listings()
+        return renderer.outputs
+
+    before = listings(richest)
+    reached, silent = [], []
+    for label, changed in _changes(richest):
+        if changed is None:
+            continue
+        if listings(changed) != before:
+            reached.append(label)
+            assert render.listing_signature(changed) != render.listing_signature(richest), f"{label} reaches a listing"
+        else:
+            silent.append(label)
+    assert {"status", "claimant.name", "tags: one added", "history: one item dropped"} <= set(reached)
+    assert {"summary", "source.quote"} <= set(silent), "edits no listing shows leave every listing as it was"
 
 
 def test_renaming_a_claimant_changes_every_page_that_shows_it(tmp_path: Path) -> None:

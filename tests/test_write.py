@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from conftest import TODAY, make_project, run_cli, valid_claim_text
 from factcheck.render import render_site
 from factcheck.rules import validate
 from factcheck.siteconfig import SiteConfig
-from factcheck.write import MANIFEST, write_outputs
+from factcheck.write import MANIFEST, check_targets, write_outputs
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 CONFIG = SiteConfig(site_name="Test site", site_url="https://example.org/factcheck/", publisher="Test publisher")
 OLD = 1_000_000_000  # an mtime (2001) no write by the code under test can produce
@@ -163,3 +166,47 @@ def test_cli_generate_with_an_invalid_claim_leaves_existing_pages_untouched(tmp_
     result = run_cli(root, "generate")
     assert result.returncode == 1
     assert snapshot(root / "docs") == before
+
+
+def _one_by_one(outputs: list[str], docs: Path) -> list[str]:
+    """What check_targets reports, worked out for each path on its own, every folder above it looked at again."""
+    problems = set()
+    for rel in outputs:
+        parts = rel.split("/")
+        for number in range(1, len(parts) + 1):
+            here, last = docs.joinpath(*parts[:number]), number == len(parts)
+            shown = "/".join(parts[:number])
+            if here.is_symlink():
+                problems.add(f"{shown}: is a symbolic link; generated files are never written through links")
+                break
+            if here.exists() and here.is_dir() == last:
+                what = "a folder where a generated file goes" if last else "not a folder, but generated files go inside it"
+                problems.add(f"{shown}: is {what}; move it away")
+                break
+            if not here.exists():
+                break
+    return sorted(problems)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    tree=st.dictionaries(st.sampled_from(["a", "a/b", "a/c", "d", "d/e", "a/b/f"]), st.sampled_from(["dir", "file", "link"]), max_size=4),
+    outputs=st.lists(
+        st.sampled_from(["a/b/x.md", "a/b/y.md", "a/c/x.md", "a/x.md", "d/e/x.md", "d/x.md", "x.md", "a/b/f/x.md"]), max_size=8
+    ),
+)
+def test_each_unsafe_target_is_found_however_many_files_share_its_folder(
+    tmp_path_factory: pytest.TempPathFactory, tree: dict[str, str], outputs: list[str]
+) -> None:
+    docs = tmp_path_factory.mktemp("docs")
+    for rel, kind in sorted(tree.items()):
+        path = docs / rel
+        if path.parent.exists() and path.parent.is_dir() and not path.parent.is_symlink() and not path.exists():
+            if kind == "dir":
+                path.mkdir()
+            elif kind == "file":
+                path.write_text("x", encoding="utf-8")
+            else:
+                path.symlink_to(docs / "elsewhere")
+    found = [p for p in check_targets(dict.fromkeys(outputs, ""), docs) if "inside a generated folder" not in p]
+    assert found == _one_by_one(sorted(set(outputs)), docs)

@@ -33,6 +33,7 @@ from . import cache
 from .load import Loaded, scan_claims
 from .model import Claim
 from .problems import GenerationError, Problem, visible
+from .render import Card
 from .rules import check_all, check_file
 from .siteconfig import SiteConfig, read_config
 from .yamlread import LineTable
@@ -180,29 +181,35 @@ def _run(root: Path, extras: bool, use_cache: bool, stale_search: bool) -> Resul
         else cache.Store.off()
     )
     run_key = _run_key(store, found, root, extras) if store.folder is not None and not stray else None
-    if run_key is not None and _from_record(result, store, run_key, found, root, extras):
+    record = store.record() if run_key is not None else {}
+    if run_key is not None and _from_record(result, store, record, run_key, found, root, extras):
         clock.lap("cache")
         return _checked(result, root, clock)
     clock.lap("cache")
     result.items, problems, hashes = load_claims(found, root, store)
-    result.problems = sorted(set(problems + check_all(result.items) + stray))
-    clock.lap("load and validate")
-    if result.problems:
-        _finish(result, store, clock)
-        return result
-    result.claims = [i.claim for i in result.items if i.claim is not None]
-    try:
-        outputs = render(result.claims, config, store, hashes, result.items)
-        result.outputs = outputs
-        clock.lap("render pages")
-        if extras:
-            for name, make in _extras(store, result if stale_search else None):
-                _merge(outputs, make(result.claims, config), name)
-                clock.lap(name)
-    except GenerationError as exc:
-        result.problems = sorted(set(exc.problems))
-        _finish(result, store, clock)
-        return result
+    listings = _Listings(record.get("listings") or {})
+    with contextlib.ExitStack() as worker:
+        # The data files need nothing but the loaded claims: with many, a worker starts on them now and works while
+        # this process checks the claims against each other and renders the pages (CachedRenderer.data_files).
+        data_job = None if problems or stray else _start_data_files(worker, result.items, config, store, hashes)
+        result.problems = sorted(set(problems + check_all(result.items) + stray))
+        clock.lap("load and validate")
+        if result.problems:
+            _finish(result, store, clock)
+            return result
+        result.claims = [i.claim for i in result.items if i.claim is not None]
+        try:
+            outputs = render(result.claims, config, store, hashes, result.items, listings, data_job)
+            result.outputs = outputs
+            clock.lap("render pages")
+            if extras:
+                for name, make in _extras(store, result if stale_search else None):
+                    _merge(outputs, make(result.claims, config), name)
+                    clock.lap(name)
+        except GenerationError as exc:
+            result.problems = sorted(set(exc.problems))
+            _finish(result, store, clock)
+            return result
     made = _made_by(store, outputs)
     result.keys = {path: cache.digest(store.fingerprint, part, path, key) for path, (part, key) in made.items()}
     _finish(result, store, clock)
@@ -213,6 +220,7 @@ def _run(root: Path, extras: bool, use_cache: bool, stale_search: bool) -> Resul
                 "displays": [i.display for i in result.items],
                 "paths": {path: part for path, (part, _) in made.items()} if len(made) == len(outputs) else {},
                 "keys": result.keys,
+                "listings": listings.saved(),
                 "state": store.state(),
             }
         )
@@ -235,9 +243,10 @@ def _run_key(store: cache.Store, found: list[Path], root: Path, extras: bool) ->
     return cache.digest(store.fingerprint, str(extras), *(f"{p.name}\0{cache.stat_key(p)}" for p in found))
 
 
-def _from_record(result: Result, store: cache.Store, run_key: str, found: list[Path], root: Path, extras: bool) -> bool:
-    """Serve the whole run from the last successful one when nothing it depends on changed (its parts untouched since)."""
-    record = store.record()
+def _from_record(
+    result: Result, store: cache.Store, record: dict[str, Any], run_key: str, found: list[Path], root: Path, extras: bool
+) -> bool:
+    """Serve the whole run from the last successful one (``record``) when nothing it depends on changed (its parts untouched since)."""
     if (
         record.get("key") != run_key
         or record.get("state") != store.state()
@@ -285,9 +294,9 @@ def _file_hash(path: Path, display: str, store: cache.Store) -> str | None:
     seen = cache.stat_key(path)
     if seen is None:
         return None
-    known = store.get("claims", "stat:" + display, seen)
-    if known is not None:
-        return str(known)
+    known = store.tail("claims", "stat:" + display, seen + " ")  # the key is the stat, then the hash
+    if known:
+        return known
     try:
         data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
     except OSError:
@@ -295,7 +304,7 @@ def _file_hash(path: Path, display: str, store: cache.Store) -> str | None:
     if data is None:
         return None
     sha = cache.digest(data)
-    store.put("claims", "stat:" + display, seen, sha)
+    store.put("claims", "stat:" + display, f"{seen} {sha}", None)
     return sha
 
 
@@ -387,7 +396,11 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         parts.append("claim:" + hashes[value.id])
     elif kind is str:
         parts.append("str:" + value)
-    elif (kind is list or kind is tuple) and value and all(type(v) is Claim for v in value):  # a listing's claims: one part
+    elif kind is Card:
+        parts.append("card:" + value.key)
+    elif (kind is list or kind is tuple) and value and all(type(v) is Card for v in value):  # a listing's cards: one part
+        parts.append("cards:" + ",".join(v.key for v in value))
+    elif (kind is list or kind is tuple) and value and all(type(v) is Claim for v in value):  # claims: one part
         parts.append("claims:" + ",".join(hashes[v.id] for v in value))
     elif (kind is list or kind is tuple) and all(type(v) is str for v in value):  # e.g. a pager's page paths: one part
         parts.append(f"strs:{value!r}")
@@ -435,31 +448,67 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         raise _Uncacheable(type(value).__qualname__)
 
 
+@dataclasses.dataclass
+class _Listings:
+    """The listing pages (every page but the claims' own, ``Renderer.render_listings``) of the last successful run and
+    of this one: the claims' listing signatures they were made from, and each page's key. When no signature changed,
+    every listing page is the last run's, served from the cache without working out a key for each."""
+
+    last: dict[str, Any]  # from the run record: {"state", "pages": path -> key, "signatures": id -> (file hash, signature)}
+    signatures: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    pages: dict[str, str] = dataclasses.field(default_factory=dict)  # path -> key, made or served by this run
+    complete: bool = True  # False when a page could not be keyed (then nothing is remembered)
+    state: str = ""
+
+    def work_out_state(self, claims: list[Claim], hashes: dict[str, str]) -> str:
+        """The hash of every claim's listing signature (worked out again only for a claim whose file changed)."""
+        from .render import listing_signature
+
+        known = self.last.get("signatures") or {}
+        for claim in claims:
+            sha = hashes[claim.id]
+            old = known.get(claim.id)
+            self.signatures[claim.id] = (sha, old[1] if old is not None and old[0] == sha else listing_signature(claim))
+        self.state = cache.digest(*(f"{cid}={signature}" for cid, (_, signature) in self.signatures.items()))
+        return self.state
+
+    def saved(self) -> dict[str, Any]:
+        return {"state": self.state, "pages": self.pages, "signatures": self.signatures} if self.complete and self.state else {}
+
+
 def _renderer_class() -> type:
-    from .render import Renderer, claim_path
+    from .render import Renderer, claim_origin, claim_path
 
     class CachedRenderer(Renderer):
         """The site's renderer, serving pages from the cache when everything they show is unchanged."""
 
-        def __init__(self, claims: list[Claim], config: SiteConfig, store: cache.Store, hashes: dict[str, str]) -> None:
+        def __init__(
+            self, claims: list[Claim], config: SiteConfig, store: cache.Store, hashes: dict[str, str], listings: _Listings
+        ) -> None:
             super().__init__(claims, config)
-            self.store, self.hashes = store, hashes
+            self.store, self.hashes, self.listings = store, hashes, listings
             self.ready: dict[str, tuple[Any, str]] = {}  # claim id -> (origin, page) rendered by the workers
             self.claim_keys: dict[str, str] = {}  # claim id -> key of its page (asked twice a run)
             self.made_rows: dict[str, str] = {}  # data file rows made (not read from the cache) by this process
+            self.row_texts: dict[str, str | bytes] | None = None  # every cached row, read at once when first needed
             self.data_job: Future[Any] | None = None  # the data files, made by a worker
 
-        # A claim page shows its claim, the address of its claimant's page and its related claims.
+        # A claim page shows its claim, the address of its claimant's page and its related claims' cards.
         def claim_key(self, claim: Claim) -> str:
             key = self.claim_keys.get(claim.id)
             if key is None:
-                related = [self.hashes[r] for r in claim.related if r in self.by_id]
+                # A related claim's card is part of its listing signature (worked out once a run when caching).
+                known = self.listings.signatures
+                related = [known[r][1] if r in known else self.cards[r].key for r in claim.related if r in self.by_id]
                 key = self.claim_keys[claim.id] = cache.digest(self.hashes[claim.id], self.claimant_of[claim.id].path, *related)
             return key
 
         def render(self) -> dict[str, str | bytes]:
             global _WORKER_RENDERER
-            missing = [c.id for c in self.claims if not self.store.has("pages", claim_path(c), self.claim_key(c))]
+            if self.store.folder is not None:
+                self.listings.work_out_state(self.claims, self.hashes)
+            has = self.store.has
+            missing = [c.id for c in self.claims if not has("pages", claim_path(c), self.claim_key(c))]
             if len(missing) >= PARALLEL_MIN and workers() > 1:
                 self.env.get_template("claim.html.j2")  # compiled once, before the workers are forked
                 _WORKER_RENDERER = self
@@ -468,28 +517,23 @@ def _renderer_class() -> type:
                 finally:
                     _WORKER_RENDERER = None
             # Listing pages stay in this process: forking it (with every claim in memory) and sending the pages
-            # back cost more than rendering them here (measured at 1,000 and 10,000 claims). The data files,
-            # when they must be made again, are made meanwhile by one forked worker (see ``data_files``).
-            with contextlib.ExitStack() as stack:
-                if len(self.claims) >= PARALLEL_MIN and workers() > 1 and self._data_files_cached() is None:
-                    self.data_job = _background(stack, _make_data_files, self)
-                return super().render()
-
-        def _data_key(self) -> str:
-            return cache.digest("data", *(self.hashes[c.id] for c in self.claims))
-
-        def _data_files_cached(self) -> dict[str, Any] | None:
-            return _group(self.store, "pages", "(data files)", self._data_key())
+            # back cost more than rendering them here (measured at 1,000 and 10,000 claims). The data files may
+            # be on their way from a worker (``_start_data_files``).
+            return super().render()
 
         def render_claim(self, claim: Claim) -> None:
             path, key = claim_path(claim), self.claim_key(claim)
-            hit = self.store.get_output("pages", path, key) or self.ready.pop(claim.id, None)
-            if hit is None:
+            stored = self.store.output("pages", path, key)  # its origin is known: only the page is kept
+            if stored is not None:
+                self.claim(path, claim_origin(claim), stored)
+                return
+            made = self.ready.pop(claim.id, None)
+            if made is None:
                 super().render_claim(claim)
-                hit = (self._made_by[path], self.outputs[path])
+                made = (self._made_by[path], self.outputs[path])
             else:
-                self.claim(path, hit[0], hit[1])
-            self.store.put("pages", path, key, hit[0], hit[1])
+                self.claim(path, made[0], made[1])
+            self.store.put("pages", path, key, None, made[1])
 
         def page(self, path: str, template: str, meta: dict[str, Any], origin: Any = None, **context: Any) -> None:
             if path in self.outputs or (template == "claim.html.j2"):
@@ -500,8 +544,9 @@ def _renderer_class() -> type:
                 _feed(parts, origin, self.hashes)
                 _feed(parts, context, self.hashes)
             except _Uncacheable:
+                self.listings.complete = False
                 return super().page(path, template, meta, origin, **context)
-            key = cache.digest(*parts)
+            key = self.listings.pages[path] = cache.digest(*parts)
             hit = self.store.get_output("pages", path, key)
             if hit is None:
                 super().page(path, template, meta, origin, **context)
@@ -510,6 +555,27 @@ def _renderer_class() -> type:
                 self.claim(path, hit[0], hit[1])
             self.store.put("pages", path, key, hit[0], hit[1])
 
+        def render_listings(self) -> None:
+            if self.store.folder is not None:
+                last = self.listings.last
+                if self.listings.state == last.get("state") and self._serve(last.get("pages")):
+                    self.listings.pages = dict(last["pages"])
+                    return
+            super().render_listings()
+
+        def _serve(self, pages: dict[str, str] | None) -> bool:
+            """Register the last run's listing pages from the cache; False (and none registered) if one is missing."""
+            served: list[str] = []
+            for path, key in (pages or {}).items():
+                hit = None if path in self.outputs else self.store.get_output("pages", path, key)
+                if hit is None:
+                    for done in served:
+                        del self.outputs[done], self._made_by[done], self.origins[done]
+                    return False
+                self.claim(path, hit[0], hit[1])
+                served.append(path)
+            return bool(served)
+
         def json_row(self, claim: Claim) -> str:
             return self._row("json", claim, super().json_row)
 
@@ -517,25 +583,30 @@ def _renderer_class() -> type:
             return self._row("csv", claim, super().csv_row)
 
         def _row(self, kind: str, claim: Claim, make: Callable[[Claim], str]) -> str:
-            """A claim's line of a data file, made again only when the claim changed."""
+            """A claim's line of a data file, made again only when the claim changed. The rows are kept as text
+            in a part of their own, read all at once (~7 KB each: one query, not one per claim)."""
             name, key = f"({kind}) {claim.id}", self.hashes[claim.id]
-            row = self.store.get("pages", name, key)
-            if row is None:
-                row = self.made_rows[name] = make(claim)
-            self.store.put("pages", name, key, row)
-            return str(row)
+            if self.store.output("rows", name, key) is not None:
+                if self.row_texts is None:
+                    self.row_texts = self.store.contents("rows")
+                row = self.row_texts.get(name)
+                if isinstance(row, str):
+                    return row
+            row = self.made_rows[name] = make(claim)
+            self.store.put("rows", name, key, None, row)
+            return row
 
         def data_files(self) -> list[tuple[str, Any]]:
-            key = self._data_key()
-            files = self._data_files_cached()
+            key = _data_key(self.claims, self.hashes)
+            files = _group(self.store, "pages", "(data files)", key)
             if files is None and self.data_job is not None:  # made by the worker: remember its rows here
                 made, rows, hits, misses = self.data_job.result()
                 files = dict(made)
                 for claim in self.claims:
                     for kind in ("json", "csv"):
                         name = f"({kind}) {claim.id}"
-                        # A row the worker found cached is kept under the same key (its value is not needed again).
-                        self.store.put("pages", name, self.hashes[claim.id], rows.get(name))
+                        # A row the worker found cached is kept under the same key (its text is not needed here).
+                        self.store.put("rows", name, self.hashes[claim.id], None, rows.get(name))
                 for counter, counts in ((self.store.hits, hits), (self.store.misses, misses)):
                     for part, count in counts.items():
                         counter[part] = counter.get(part, 0) + count
@@ -563,10 +634,30 @@ def _render_claims(ids: Sequence[str]) -> list[tuple[str, tuple[Any, str]]]:
     return done
 
 
-def _make_data_files(renderer: Any) -> tuple[list[tuple[str, Any]], dict[str, str], dict[str, int], dict[str, int]]:
+def _data_key(claims: Sequence[Claim], hashes: dict[str, str]) -> str:
+    return cache.digest("data", *(hashes[c.id] for c in sorted(claims, key=lambda c: c.id)))
+
+
+def _start_data_files(
+    stack: contextlib.ExitStack, items: Sequence[Loaded], config: SiteConfig, store: cache.Store, hashes: dict[str, str]
+) -> Future[Any] | None:
+    """With many claims and data files to make again, a forked worker making them (it inherits the loaded claims)."""
+    claims = [i.claim for i in items if i.claim is not None]
+    if len(claims) < PARALLEL_MIN or workers() < 2 or not hasattr(os, "fork"):
+        return None
+    if _group(store, "pages", "(data files)", _data_key(claims, hashes)) is not None:
+        return None
+    return _background(stack, _make_data_files, (claims, config, store, hashes))
+
+
+def _make_data_files(
+    args: tuple[list[Claim], SiteConfig, cache.Store, dict[str, str]],
+) -> tuple[list[tuple[str, Any]], dict[str, str], dict[str, int], dict[str, int]]:
     """The data files (in a forked worker), with the rows it made and its cache counts for the parent to keep."""
     from .render import Renderer
 
+    claims, config, store, hashes = args
+    renderer = _renderer_class()(claims, config, store, hashes, _Listings({}))
     before_hits, before_misses = dict(renderer.store.hits), dict(renderer.store.misses)
     files = Renderer.data_files(renderer)
     hits = {p: n - before_hits.get(p, 0) for p, n in renderer.store.hits.items()}
@@ -602,6 +693,8 @@ def render(
     store: cache.Store | None = None,
     hashes: dict[str, str] | None = None,
     items: Sequence[Loaded] = (),
+    listings: _Listings | None = None,
+    data_job: Future[Any] | None = None,
 ) -> dict[str, str | bytes]:
     """Every page and data file; ``RenderError`` becomes a located problem of the claim files that caused it."""
     from .render import RenderError
@@ -609,7 +702,9 @@ def render(
     store = store or cache.Store.off()
     hashes = hashes if hashes is not None else {c.id: cache.digest(repr(c)) for c in claims}
     try:
-        outputs = _renderer_class()(claims, config, store, hashes).render()
+        renderer = _renderer_class()(claims, config, store, hashes, listings or _Listings({}))
+        renderer.data_job = data_job
+        outputs = renderer.render()
     except RenderError as exc:
         where = {item.claim.id: item for item in items if item.claim is not None}
         located = [where[cid].problem(exc.field, exc.message, exc.hint) for cid in exc.claim_ids if cid in where]

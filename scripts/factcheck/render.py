@@ -18,9 +18,11 @@ wanting one path raise ``OutputCollision`` instead of overwriting.
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -279,6 +281,11 @@ def claim_path(claim: Claim) -> str:
     return f"claims/{claim.id}.md"
 
 
+def claim_origin(claim: Claim) -> Origin:
+    """What makes a claim's page: the claim, through its id."""
+    return Origin(f"the page of claim {claim.id!r}", claim.id, ("id",))
+
+
 def status_path(status: str) -> str:
     return f"browse/status/{status}.md"
 
@@ -306,6 +313,118 @@ class ClaimantGroup:
     @property
     def tally(self) -> dict[str | int, int]:
         return _tally(self.claims)
+
+
+@dataclass(frozen=True)
+class CardClaimant:
+    name: str
+    role: str | None
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a listing shows of a claim: its card (rating, headline, claimant, date, verdict) and, on the timeline,
+    when it was checked. Listing pages are given cards, not claims, so that a page's cache key covers what it shows
+    and nothing more: an edit to a claim's summary or evidence renders its own page again, not the listings showing
+    its card. ``key`` is the hash of all the rest."""
+
+    id: str
+    status: str
+    title: str
+    claimant: CardClaimant
+    date: str
+    verdict: str
+    first_published: str
+    reviewed: str
+    key: str
+
+    @classmethod
+    def of(cls, claim: Claim) -> Card:
+        who = CardClaimant(claim.claimant.name, claim.claimant.role)
+        fields = (claim.id, str(claim.status), claim.title, who.name, who.role, claim.date, verdict_text(claim))
+        dates = (claim.first_published, claim.reviewed)
+        key = hashlib.blake2b(repr((fields, dates)).encode("utf-8"), digest_size=16).hexdigest()
+        return cls(fields[0], fields[1], fields[2], who, fields[5], fields[6], *dates, key)
+
+
+class _Cards(dict[str, Card]):
+    """Claim id -> its card, made on first use."""
+
+    def __init__(self, by_id: dict[str, Claim]) -> None:
+        super().__init__()
+        self.by_id = by_id
+
+    def __missing__(self, claim_id: str) -> Card:
+        card = self[claim_id] = Card.of(self.by_id[claim_id])
+        return card
+
+
+def listing_signature(claim: Claim) -> str:
+    """The hash of everything a page other than the claim's own reads of it (``Renderer.render_listings``): its
+    card, claimant, dates, tags, history, and who published it and its evidence. An edit that leaves it unchanged
+    (the summary, a quote, an evidence link) changes no listing. tests/test_pipeline.py changes every field of a
+    claim in turn and checks that each change reaching a listing changes this."""
+    who = claim.claimant
+    seen = (
+        claim.id,
+        str(claim.status),
+        claim.title,
+        (who.name, who.role, str(who.type), who.url),
+        claim.date,
+        verdict_text(claim),
+        claim.first_published,
+        claim.reviewed,
+        claim.last_updated,
+        tuple(claim.tags),
+        tuple((h.date, str(h.kind), h.note, str(h.status) if h.status else None) for h in claim.history),
+        claim.source.publisher,
+        tuple((ev.publisher, ev.derives_from, str(ev.stance), ev.origin) for ev in claim.corroboration),
+    )
+    return hashlib.blake2b(repr(seen).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class ClaimantSummary:
+    """What the listings show of a claimant (its page's heading, its line in the index of claimants)."""
+
+    name: str
+    path: str
+    url: str | None
+    kind: str  # the claimant type of its first claim: person, organisation...
+    count: int
+    tally: dict[str | int, int]
+
+    @classmethod
+    def of(cls, group: ClaimantGroup) -> ClaimantSummary:
+        return cls(group.name, group.path, group.url, str(group.claims[0].claimant.type), len(group.claims), group.tally)
+
+
+@dataclass(frozen=True)
+class PublisherSummary:
+    """What the Sources page shows of a publisher (its counts, what it repeats, its newest citing claims' cards)."""
+
+    name: str
+    as_source: int
+    items: int
+    first_hand: int
+    repeated: list[tuple[str, int]]
+    thin: int
+    cited: int  # claims citing it
+    newest: list[Card]  # the SHOWN_PER_SOURCE most recent of them
+
+    @classmethod
+    def of(cls, publisher: sourcereport.Publisher, cards: dict[str, Card]) -> PublisherSummary:
+        newest = [cards[c.id] for c in publisher.newest[:SHOWN_PER_SOURCE]]
+        return cls(
+            publisher.name,
+            publisher.as_source,
+            publisher.items,
+            publisher.first_hand,
+            publisher.repeated,
+            publisher.thin,
+            len(publisher.cited_by),
+            newest,
+        )
 
 
 def group_claimants(claims: Sequence[Claim]) -> list[ClaimantGroup]:
@@ -368,6 +487,10 @@ class Renderer:
         self._made_by: dict[str, Origin] = {}
         self.claimants = group_claimants(self.claims)
         self.claimant_of = {c.id: g for g in self.claimants for c in g.claims}
+        self.cards = _Cards(self.by_id)  # what listings show of each claim (made when first asked for)
+
+    def cards_of(self, claims: Sequence[Claim]) -> list[Card]:
+        return [self.cards[c.id] for c in claims]
 
     # -- helpers used by the page builders ---------------------------------
 
@@ -434,9 +557,17 @@ class Renderer:
     # -- the site ----------------------------------------------------------
 
     def render(self) -> dict[str, str | bytes]:
-        claims, config = self.claims, self.config
-        for claim in claims:
+        for claim in self.claims:
             self.render_claim(claim)
+        self.render_listings()
+        for name, content in self.data_files():
+            self.claim(name, Origin(f"the data file {name}"), content)
+        return self.outputs
+
+    def render_listings(self) -> None:
+        """Every page but the claims' own: home, lists, browse pages, the site's own pages. What these read
+        of a claim is its ``listing_signature`` (the pipeline serves them all unchanged when no signature changed)."""
+        claims, config = self.claims, self.config
         newest = sorted(claims, key=lambda c: (c.last_updated, c.id), reverse=True)
         counts = _tally(claims)
         listing = {"hide": ["navigation", "toc"], "canonical_kind": "listing"}
@@ -444,7 +575,7 @@ class Renderer:
             "index.md",
             "home.html.j2",
             {"title": "Home", "description": config.description, **listing},
-            newest=newest[:10],
+            newest=self.cards_of(newest[:10]),
             counts=counts,
             total=len(claims),
         )
@@ -452,7 +583,7 @@ class Renderer:
         self.paginated(
             "claims/index.md",
             "list.html.j2",
-            by_date,
+            self.cards_of(by_date),
             {"title": "All claims", "description": "Every claim checked on this site, most recently made first.", **listing},
             Origin("the list of all claims"),
             intro="Every claim checked on this site, most recently made first.",
@@ -464,9 +595,6 @@ class Renderer:
         self.page("about.md", "about.md.j2", {"title": "About", "hide": ["navigation"]})
         self.page("corrections.md", "corrections-policy.md.j2", {"title": "Corrections policy", "hide": ["navigation"]})
         self.render_browse(by_date, counts)
-        for name, content in self.data_files():
-            self.claim(name, Origin(f"the data file {name}"), content)
-        return self.outputs
 
     def data_files(self) -> list[tuple[str, str | bytes]]:
         """claims.json.gz, claims.csv and the Atom feed (a method of its own so the pipeline can serve them from its cache)."""
@@ -499,12 +627,12 @@ class Renderer:
                 "canonical_kind": "claim",
                 "claimreview": structured.script_json(structured.claim_review(claim, self.config)),
             },
-            Origin(f"the page of claim {claim.id!r}", claim.id, ("id",)),
+            claim_origin(claim),
             claim=claim,
             claimant_page=group.path,
             figures=EvidenceFigures.of(claim),
             summary=summary_html(claim),
-            related=[self.by_id[r] for r in claim.related if r in self.by_id],
+            related=[self.cards[r] for r in claim.related if r in self.by_id],
         )
 
     def render_browse(self, by_date: list[Claim], counts: dict[str | int, int]) -> None:
@@ -534,7 +662,7 @@ class Renderer:
             self.paginated(
                 status_path(str(choice.value)),
                 "list.html.j2",
-                chosen,
+                self.cards_of(chosen),
                 {"title": f"Rated {choice.label}", "description": f"Claims rated {choice.label}. {choice.definition}", **listing},
                 Origin(f"the list of claims rated {choice.label}"),
                 intro=choice.definition,
@@ -545,7 +673,7 @@ class Renderer:
             "browse/tags/index.md",
             "tags-index.html.j2",
             {"title": "Tags", "description": "Every topic, with its number of checks.", **listing},
-            tags=sorted(tags.items()),
+            tags=[(tag, len(tagged)) for tag, tagged in sorted(tags.items())],
             crumbs=browse,
         )
         for tag, tagged in sorted(tags.items()):
@@ -553,7 +681,7 @@ class Renderer:
             self.paginated(
                 tag_path(tag),
                 "list.html.j2",
-                tagged,
+                self.cards_of(tagged),
                 {"title": f"Tag: {tag}", "description": f"Claims tagged {tag}.", **listing},
                 Origin(f"the page of tag {tag!r}", first.id, ("tags",)),
                 intro=f"{len(tagged)} claim{'' if len(tagged) == 1 else 's'} tagged “{tag}”.",
@@ -564,7 +692,7 @@ class Renderer:
         self.paginated(
             "browse/claimants/index.md",
             "claimants-index.html.j2",
-            scorecards,
+            [ClaimantSummary.of(g) for g in scorecards],
             {"title": "Claimants", "description": "Who made the claims we checked, and how their claims were rated.", **listing},
             Origin("the index of claimants"),
             pages=folder_page_paths,
@@ -574,18 +702,18 @@ class Renderer:
             self.paginated(
                 group.path,
                 "list.html.j2",
-                sorted(group.claims, key=lambda c: (c.date, c.id), reverse=True),
+                self.cards_of(sorted(group.claims, key=lambda c: (c.date, c.id), reverse=True)),
                 {"title": group.name, "description": f"Claims by {group.name} that we checked, and how they were rated.", **listing},
                 Origin(f"the page of claimant {group.name!r}", group.claims[0].id, ("claimant", "name")),
                 intro="",
-                group=group,
+                group=ClaimantSummary.of(group),
                 crumbs=[*browse, ("browse/claimants/index.md", "Claimants")],
             )
         timeline = sorted(self.claims, key=lambda c: (c.date, c.id))
         self.paginated(
             "browse/timeline.md",
             "timeline.html.j2",
-            timeline,
+            self.cards_of(timeline),
             {"title": "Timeline", "description": "Claims in the order they were made.", **listing},
             Origin("the timeline"),
             crumbs=browse,
@@ -594,18 +722,19 @@ class Renderer:
         self.paginated(
             "browse/sources.md",
             "sources.html.j2",
-            _sources(self.claims),
+            [PublisherSummary.of(p, self.cards) for p in _sources(self.claims)],
             {"title": "Sources", "description": "Every publisher cited, what it repeats, and where evidence is thin.", **listing},
             Origin("the list of sources"),
             crumbs=browse,
-            thin=thin,
+            thin=[(self.cards[c.id], _supporting_origin(c)) for c in thin[:SHOWN_PER_SOURCE]],
+            thin_count=len(thin),
             shown=SHOWN_PER_SOURCE,
             thin_page=THIN_PAGE,
         )
         self.paginated(
             THIN_PAGE,
             "list.html.j2",
-            thin,
+            self.cards_of(thin),
             {
                 "title": "Claims resting on a single supporting origin",
                 "description": "Rated claims whose supporting evidence comes from one independent origin or none, newest first.",
@@ -648,10 +777,17 @@ def claimant_path(name: str) -> str:
 
 
 def _tally(claims: Sequence[Claim]) -> dict[str | int, int]:
-    return {choice.value: sum(c.status == choice.value for c in claims) for choice in STATUS.choices}
+    found = Counter(c.status for c in claims)
+    return {choice.value: found[choice.value] for choice in STATUS.choices}
 
 
 Publisher = sourcereport.Publisher
+
+
+def _supporting_origin(claim: Claim) -> str | None:
+    """The one origin a thin claim's support comes from (None: it has no supporting evidence)."""
+    support = claim.evidence("supports")
+    return (support[0].derives_from or support[0].publisher) if support else None
 
 
 def _sources(claims: list[Claim]) -> list[Publisher]:

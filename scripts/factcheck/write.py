@@ -48,6 +48,7 @@ def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
     listings: dict[str, dict[str, str]] = {}  # folder (relative) -> name -> kind (nofollow.entry_kinds): one listing per folder
     stopped: set[str] = set()  # prefixes already reported (nothing below them is looked at again)
     checked: set[str] = set()
+    settled: dict[str, bool] = {}  # folder -> True: every folder above it was looked at and is real; False: skip its files
     for rel in sorted(outputs):
         parts = tuple(part for part in rel.split("/") if part not in ("", "."))  # what Path(rel).parts gives, without its cost
         if rel.startswith("/") or ".." in parts or not parts:
@@ -56,10 +57,18 @@ def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
         if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts) or len(rel.encode("utf-8")) > MAX_PATH_BYTES:
             problems.append(f"{rel}: the file name is too long for a file system")
             continue
-        for number in range(1, len(parts) + 1):
+        parent = "/".join(parts[:-1])
+        ready = settled.get(parent)
+        if ready is False:
+            continue  # a folder above it was reported, or is missing: nothing below it is looked at
+        # Once the folders above were looked at for one file of a folder, only its other files' own names are left.
+        reached = False
+        for number in range(len(parts) if ready else 1, len(parts) + 1):
             shown = "/".join(parts[:number])
             if shown in stopped:
                 break
+            last = number == len(parts)
+            reached = reached or last
             if shown in checked:
                 continue
             checked.add(shown)
@@ -71,7 +80,6 @@ def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
                 problems.append(f"{shown}: is a symbolic link; generated files are never written through links")
                 stopped.add(shown)
                 break
-            last = number == len(parts)
             if kind is not None and (kind == "dir") == last:  # found before writing, not halfway
                 what = "a folder where a generated file goes" if last else "not a folder, but generated files go inside it"
                 problems.append(f"{shown}: is {what}; move it away")
@@ -79,6 +87,8 @@ def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
                 break
             if kind is None:
                 break  # nothing exists below a missing folder
+        if ready is None:
+            settled[parent] = reached
     for owned in OWNED_DIRS:
         for found in _links_below(docs / owned):
             problems.append(f"{found.relative_to(docs).as_posix()}: is a symbolic link inside a generated folder; remove it")
