@@ -63,8 +63,19 @@ def test_a_touched_but_unchanged_file_is_hashed_again_and_nothing_is_rendered_ag
     warm = pipeline.run(root, extras=False)
     assert warm.cache["misses"] == {"claims": 1}  # its stat; its content hash is the same, so the claim itself is a hit
     assert warm.cache["hits"]["claims"] == 2 + 3
-    assert warm.cache["hits"]["pages"] == len([p for p in cold.outputs if p.endswith(".md")]) + 1  # + the data files
+    assert warm.cache["hits"]["pages"] == len([p for p in cold.outputs if p.endswith(".md")]) + 3  # + the three data files
     assert encoded(dict(warm.outputs)) == encoded(cold.outputs)
+
+
+def test_a_run_that_needs_no_data_file_row_keeps_them_all_for_the_next(tmp_path: Path) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    path = root / "claims" / "claim-0.yaml"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert "rows" not in pipeline.run(root, extras=False).cache["misses"]  # touched only: the data files are as cached
+    path.write_text(path.read_text(encoding="utf-8").replace("in shipment 0.", "in the first shipment."), encoding="utf-8")
+    edited = pipeline.run(root, extras=False)
+    assert edited.cache["misses"]["rows"] == 2 and edited.cache["hits"]["rows"] == 2 * 2
 
 
 def test_one_edited_claim_is_the_only_claim_loaded_again(tmp_path: Path) -> None:

@@ -225,11 +225,24 @@ def test_data_files_made_by_a_worker_equal_one_process_and_their_rows_are_kept(t
     assert cold.ok and warm.ok and len(jobs) == 2, "the data files are made by a worker on both runs"
     made_cold, made_warm = (sorted(job.result()[1]) for job in jobs)
     assert encoded(warm.outputs) == encoded(pipeline.run(root, extras=False, use_cache=False).outputs)
-    assert len(made_cold) == 18
-    assert made_warm == ["(csv) claim-004", "(json) claim-004"], "the rows the worker made the first time were kept"
+    assert made_cold == [f"(json) claim-{n:03d}" for n in range(9)], "the worker makes the JSON export"
+    assert made_warm == ["(json) claim-004"], "the rows made the first time were kept"
+    assert warm.cache["misses"]["rows"] == 2, "and so were the CSV rows made here: only the edited claim's two are new"
     path.write_text(path.read_text(encoding="utf-8").replace("by sea", "by air"), encoding="utf-8")
-    pipeline.run(root, extras=False)
-    assert sorted(jobs[-1].result()[1]) == ["(csv) claim-004", "(json) claim-004"], "and so were those of the second"
+    third = pipeline.run(root, extras=False)
+    assert sorted(jobs[-1].result()[1]) == ["(json) claim-004"] and third.cache["misses"]["rows"] == 2
+
+
+def test_the_feed_is_made_again_only_when_a_claim_it_shows_changes(tmp_path: Path) -> None:
+    root = project_with(tmp_path, 55)  # more entries than the feed's 50: claim-000 (the oldest entry id) is not shown
+    result = pipeline.run(root, extras=False, use_cache=False)
+    config = pipeline.read_config(root / "mkdocs.yml")
+    hashes = {c.id: c.id for c in result.claims}
+    before = pipeline._data_keys(result.claims, config, hashes)
+    unseen = pipeline._data_keys(result.claims, config, {**hashes, "claim-000": "edited"})
+    shown = pipeline._data_keys(result.claims, config, {**hashes, "claim-054": "edited"})
+    assert unseen["feed.xml"] == before["feed.xml"] and unseen["claims.json.gz"] != before["claims.json.gz"]
+    assert shown["feed.xml"] != before["feed.xml"]
 
 
 def test_problems_found_by_workers_are_reported_like_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -489,9 +489,7 @@ def _renderer_class() -> type:
             self.store, self.hashes, self.listings = store, hashes, listings
             self.ready: dict[str, tuple[Any, str]] = {}  # claim id -> (origin, page) rendered by the workers
             self.claim_keys: dict[str, str] = {}  # claim id -> key of its page (asked twice a run)
-            self.made_rows: dict[str, str] = {}  # data file rows made (not read from the cache) by this process
-            self.row_texts: dict[str, str | bytes] | None = None  # every cached row, read at once when first needed
-            self.data_job: Future[Any] | None = None  # the data files, made by a worker
+            self.data_job: DataJob | None = None  # the data files, being made by a worker (``_start_data_files``)
 
         # A claim page shows its claim, the address of its claimant's page and its related claims' cards.
         def claim_key(self, claim: Claim) -> str:
@@ -576,44 +574,9 @@ def _renderer_class() -> type:
                 served.append(path)
             return bool(served)
 
-        def json_row(self, claim: Claim) -> str:
-            return self._row("json", claim, super().json_row)
-
-        def csv_row(self, claim: Claim) -> str:
-            return self._row("csv", claim, super().csv_row)
-
-        def _row(self, kind: str, claim: Claim, make: Callable[[Claim], str]) -> str:
-            """A claim's line of a data file, made again only when the claim changed. The rows are kept as text
-            in a part of their own, read all at once (~7 KB each: one query, not one per claim)."""
-            name, key = f"({kind}) {claim.id}", self.hashes[claim.id]
-            if self.store.output("rows", name, key) is not None:
-                if self.row_texts is None:
-                    self.row_texts = self.store.contents("rows")
-                row = self.row_texts.get(name)
-                if isinstance(row, str):
-                    return row
-            row = self.made_rows[name] = make(claim)
-            self.store.put("rows", name, key, None, row)
-            return row
-
         def data_files(self) -> list[tuple[str, Any]]:
-            key = _data_key(self.claims, self.hashes)
-            files = _group(self.store, "pages", "(data files)", key)
-            if files is None and self.data_job is not None:  # made by the worker: remember its rows here
-                made, rows, hits, misses = self.data_job.result()
-                files = dict(made)
-                for claim in self.claims:
-                    for kind in ("json", "csv"):
-                        name = f"({kind}) {claim.id}"
-                        # A row the worker found cached is kept under the same key (its text is not needed here).
-                        self.store.put("rows", name, self.hashes[claim.id], None, rows.get(name))
-                for counter, counts in ((self.store.hits, hits), (self.store.misses, misses)):
-                    for part, count in counts.items():
-                        counter[part] = counter.get(part, 0) + count
-            elif files is None:
-                files = dict(super().data_files())
-            _put_group(self.store, "pages", "(data files)", key, files)
-            return list(files.items())
+            job = self.data_job or DataJob(_data_keys(self.claims, self.config, self.hashes))
+            return job.files(self.claims, self.config, self.store, self.hashes)
 
     return CachedRenderer
 
@@ -634,35 +597,127 @@ def _render_claims(ids: Sequence[str]) -> list[tuple[str, tuple[Any, str]]]:
     return done
 
 
-def _data_key(claims: Sequence[Claim], hashes: dict[str, str]) -> str:
-    return cache.digest("data", *(hashes[c.id] for c in sorted(claims, key=lambda c: c.id)))
+# -- the data files: claims.json.gz, claims.csv, feed.xml --------------------------------
+
+DATA_FILES = ("claims.json.gz", "claims.csv", "feed.xml")
+
+
+def _data_keys(claims: Sequence[Claim], config: SiteConfig, hashes: dict[str, str], feed: bool = True) -> dict[str, str]:
+    """What each data file is made from: every claim for the exports; for the feed, the claims of the entries it shows
+    (worked out only with ``feed``: the worker starts without waiting for it)."""
+    from .structured import feed_events
+
+    ordered = sorted(claims, key=lambda c: c.id)
+    every = cache.digest("data", *(hashes[c.id] for c in ordered))
+    keys = {"claims.json.gz": every, "claims.csv": every}
+    if feed:
+        keys["feed.xml"] = cache.digest("feed", *(f"{entry}\0{hashes[c.id]}" for _, entry, c, _ in feed_events(ordered, config)))
+    return keys
+
+
+@dataclasses.dataclass
+class DataJob:
+    """The data files of a run: their keys, and the JSON export being made by a forked worker (``_start_data_files``)."""
+
+    keys: dict[str, str]
+    future: Future[Any] | None = None
+
+    def files(self, claims: Sequence[Claim], config: SiteConfig, store: cache.Store, hashes: dict[str, str]) -> list[tuple[str, Any]]:
+        """Each data file, as cached or made (here, or by the worker: its rows and counts are then kept here)."""
+        if "feed.xml" not in self.keys:
+            self.keys = _data_keys(claims, config, hashes)
+        made: dict[str, str | bytes] = {}
+        if self.future is not None:
+            made, rows, hits, misses = self.future.result()
+            for counter, counts in ((store.hits, hits), (store.misses, misses)):
+                for part, count in counts.items():
+                    counter[part] = counter.get(part, 0) + count
+            for claim in claims:  # a row the worker found cached stays under its key (its text is not needed here)
+                name = f"(json) {claim.id}"
+                store.put("rows", name, hashes[claim.id], None, rows.get(name))
+        rest = [name for name in DATA_FILES if name not in made and not store.has("pages", name, self.keys[name])]
+        if rest:
+            made.update(_make_data_files((claims, config, store, hashes, rest))[0])
+        files: list[tuple[str, Any]] = []
+        for name in DATA_FILES:
+            if name in made:
+                store.put("pages", name, self.keys[name], None, made[name])
+                files.append((name, made[name]))
+            else:
+                files.append((name, store.output("pages", name, self.keys[name])))
+        return files
+
+
+class _Rows:
+    """Each claim's line of the JSON and CSV exports, made again only when the claim changed. The rows are kept in a
+    part of their own (~7 KB each; the JSON rows as UTF-8, joined as they are), read all at once: one query, not one
+    per claim."""
+
+    def __init__(self, config: SiteConfig, store: cache.Store, hashes: dict[str, str]) -> None:
+        self.config, self.store, self.hashes = config, store, hashes
+        self.made: dict[str, str | bytes] = {}  # rows made (not read from the cache)
+        self.texts: dict[str, str | bytes] | None = None
+
+    def json(self, claim: Claim) -> bytes:
+        from .structured import claim_row
+
+        row = self._row("json", claim, lambda c: claim_row(c, self.config).encode("utf-8"))
+        assert isinstance(row, bytes)
+        return row
+
+    def csv(self, claim: Claim) -> str:
+        from .structured import claim_csv_row
+
+        row = self._row("csv", claim, lambda c: claim_csv_row(c, self.config))
+        assert isinstance(row, str)
+        return row
+
+    def _row(self, kind: str, claim: Claim, make: Callable[[Claim], str | bytes]) -> str | bytes:
+        name, key = f"({kind}) {claim.id}", self.hashes[claim.id]
+        if self.store.output("rows", name, key) is not None:
+            if self.texts is None:
+                self.texts = self.store.contents("rows")
+            row = self.texts.get(name)
+            if row is not None:
+                return row
+        row = self.made[name] = make(claim)
+        self.store.put("rows", name, key, None, row)
+        return row
 
 
 def _start_data_files(
     stack: contextlib.ExitStack, items: Sequence[Loaded], config: SiteConfig, store: cache.Store, hashes: dict[str, str]
-) -> Future[Any] | None:
-    """With many claims and data files to make again, a forked worker making them (it inherits the loaded claims)."""
+) -> DataJob | None:
+    """With many claims and a data file to make again, a forked worker making them (it inherits the loaded claims)."""
     claims = [i.claim for i in items if i.claim is not None]
     if len(claims) < PARALLEL_MIN or workers() < 2 or not hasattr(os, "fork"):
         return None
-    if _group(store, "pages", "(data files)", _data_key(claims, hashes)) is not None:
-        return None
-    return _background(stack, _make_data_files, (claims, config, store, hashes))
+    job = DataJob(_data_keys(claims, config, hashes, feed=False))
+    if not store.has("pages", "claims.json.gz", job.keys["claims.json.gz"]):  # the biggest: the CSV and feed are made here
+        args = (sorted(claims, key=lambda c: c.id), config, store, hashes, ["claims.json.gz"])
+        job.future = _background(stack, _make_data_files, args)
+    return job
 
 
 def _make_data_files(
-    args: tuple[list[Claim], SiteConfig, cache.Store, dict[str, str]],
-) -> tuple[list[tuple[str, Any]], dict[str, str], dict[str, int], dict[str, int]]:
-    """The data files (in a forked worker), with the rows it made and its cache counts for the parent to keep."""
-    from .render import Renderer
+    args: tuple[Sequence[Claim], SiteConfig, cache.Store, dict[str, str], list[str]],
+) -> tuple[dict[str, str | bytes], dict[str, str], dict[str, int], dict[str, int]]:
+    """The data files named (in a forked worker, or here), with the rows made and the cache counts."""
+    from . import structured
 
-    claims, config, store, hashes = args
-    renderer = _renderer_class()(claims, config, store, hashes, _Listings({}))
-    before_hits, before_misses = dict(renderer.store.hits), dict(renderer.store.misses)
-    files = Renderer.data_files(renderer)
-    hits = {p: n - before_hits.get(p, 0) for p, n in renderer.store.hits.items()}
-    misses = {p: n - before_misses.get(p, 0) for p, n in renderer.store.misses.items()}
-    return files, renderer.made_rows, hits, misses
+    claims, config, store, hashes, names = args
+    before_hits, before_misses = dict(store.hits), dict(store.misses)
+    rows = _Rows(config, store, hashes)
+    made: dict[str, str | bytes] = {}
+    if "claims.json.gz" in names:
+        made["claims.json.gz"] = structured.gzipped(structured.claims_json(list(claims), config, rows.json))
+    if "claims.csv" in names:
+        made["claims.csv"] = structured.claims_csv(list(claims), config, rows.csv)
+    if "feed.xml" in names:
+        made["feed.xml"] = structured.atom_feed(list(claims), config)
+    hits = {p: n - before_hits.get(p, 0) for p, n in store.hits.items()}
+    misses = {p: n - before_misses.get(p, 0) for p, n in store.misses.items()}
+    return made, rows.made, hits, misses
 
 
 def _background(stack: contextlib.ExitStack, func: Callable[[Any], Any], value: Any) -> Future[Any]:
@@ -694,7 +749,7 @@ def render(
     hashes: dict[str, str] | None = None,
     items: Sequence[Loaded] = (),
     listings: _Listings | None = None,
-    data_job: Future[Any] | None = None,
+    data_job: DataJob | None = None,
 ) -> dict[str, str | bytes]:
     """Every page and data file; ``RenderError`` becomes a located problem of the claim files that caused it."""
     from .render import RenderError

@@ -600,18 +600,10 @@ class Renderer:
         """claims.json.gz, claims.csv and the Atom feed (a method of its own so the pipeline can serve them from its cache)."""
         claims, config = self.claims, self.config
         return [
-            ("claims.json.gz", structured.gzipped(structured.claims_json(claims, config, self.json_row).encode("utf-8"))),
-            ("claims.csv", structured.claims_csv(claims, config, self.csv_row)),
+            ("claims.json.gz", structured.gzipped(structured.claims_json(claims, config))),
+            ("claims.csv", structured.claims_csv(claims, config)),
             ("feed.xml", structured.atom_feed(claims, config)),
         ]
-
-    def json_row(self, claim: Claim) -> str:
-        """The claim's line of the JSON export (a method of its own so the pipeline can serve it from its cache)."""
-        return structured.claim_row(claim, self.config)
-
-    def csv_row(self, claim: Claim) -> str:
-        """The claim's line of claims.csv (served from the pipeline's cache like ``json_row``)."""
-        return structured.claim_csv_row(claim, self.config)
 
     def render_claim(self, claim: Claim) -> None:
         group = self.claimant_of[claim.id]

@@ -45,50 +45,52 @@ def check_targets(outputs: Mapping[str, str | bytes], docs: Path) -> list[str]:
     problems: list[str] = []
     if docs.is_symlink():
         return [f"{docs}: the output folder is a symbolic link; make it a real folder"]
-    listings: dict[str, dict[str, str]] = {}  # folder (relative) -> name -> kind (nofollow.entry_kinds): one listing per folder
-    stopped: set[str] = set()  # prefixes already reported (nothing below them is looked at again)
-    checked: set[str] = set()
-    settled: dict[str, bool] = {}  # folder -> True: every folder above it was looked at and is real; False: skip its files
-    for rel in sorted(outputs):
-        parts = tuple(part for part in rel.split("/") if part not in ("", "."))  # what Path(rel).parts gives, without its cost
+    names: dict[str, list[str]] = {}  # folder (relative; "" for docs itself) -> the names written into it
+    for rel in outputs:
+        parts = rel.split("/")
+        if "" in parts or "." in parts:
+            parts = [part for part in parts if part not in ("", ".")]  # what Path(rel).parts gives, without its cost
         if rel.startswith("/") or ".." in parts or not parts:
             problems.append(f"{rel}: not a relative path inside docs/")
             continue
-        if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts) or len(rel.encode("utf-8")) > MAX_PATH_BYTES:
+        # A character is at most 4 bytes: a path of up to 63 characters has no name over 255 bytes.
+        if len(rel) * 4 > MAX_NAME_BYTES and (
+            any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in parts) or len(rel.encode("utf-8")) > MAX_PATH_BYTES
+        ):
             problems.append(f"{rel}: the file name is too long for a file system")
             continue
-        parent = "/".join(parts[:-1])
-        ready = settled.get(parent)
-        if ready is False:
-            continue  # a folder above it was reported, or is missing: nothing below it is looked at
-        # Once the folders above were looked at for one file of a folder, only its other files' own names are left.
-        reached = False
-        for number in range(len(parts) if ready else 1, len(parts) + 1):
-            shown = "/".join(parts[:number])
-            if shown in stopped:
-                break
-            last = number == len(parts)
-            reached = reached or last
-            if shown in checked:
-                continue
-            checked.add(shown)
-            folder = "/".join(parts[: number - 1])
-            if folder not in listings:
-                listings[folder] = entry_kinds(docs / folder if folder else docs)
-            kind = listings[folder].get(parts[number - 1])
+        names.setdefault("/".join(parts[:-1]), []).append(parts[-1])
+    listings: dict[str, dict[str, str]] = {}  # folder -> name -> kind (nofollow.entry_kinds): one listing per folder
+    real: dict[str, bool] = {"": True}  # folder -> whether it exists as a real folder (every folder above it too)
+
+    def kinds(folder: str) -> dict[str, str]:
+        if folder not in listings:
+            listings[folder] = entry_kinds(docs / folder if folder else docs)
+        return listings[folder]
+
+    def is_real(folder: str) -> bool:
+        """Whether ``folder`` and every folder above it are real folders; a link or a file on the way is reported."""
+        if folder not in real:
+            above, _, name = folder.rpartition("/")
+            kind = kinds(above).get(name) if is_real(above) else None
+            if kind == "link":
+                problems.append(f"{folder}: is a symbolic link; generated files are never written through links")
+            elif kind is not None and kind != "dir":
+                problems.append(f"{folder}: is not a folder, but generated files go inside it; move it away")
+            real[folder] = kind == "dir"  # a missing folder is no problem: nothing below it exists yet
+        return real[folder]
+
+    for folder in sorted(names):
+        if not is_real(folder):
+            continue
+        present = kinds(folder)
+        for name in names[folder]:
+            kind = present.get(name)
+            shown = f"{folder}/{name}" if folder else name
             if kind == "link":
                 problems.append(f"{shown}: is a symbolic link; generated files are never written through links")
-                stopped.add(shown)
-                break
-            if kind is not None and (kind == "dir") == last:  # found before writing, not halfway
-                what = "a folder where a generated file goes" if last else "not a folder, but generated files go inside it"
-                problems.append(f"{shown}: is {what}; move it away")
-                stopped.add(shown)
-                break
-            if kind is None:
-                break  # nothing exists below a missing folder
-        if ready is None:
-            settled[parent] = reached
+            elif kind == "dir":
+                problems.append(f"{shown}: is a folder where a generated file goes; move it away")
     for owned in OWNED_DIRS:
         for found in _links_below(docs / owned):
             problems.append(f"{found.relative_to(docs).as_posix()}: is a symbolic link inside a generated folder; remove it")
