@@ -72,10 +72,12 @@ def test_a_run_that_needs_no_data_file_row_keeps_them_all_for_the_next(tmp_path:
     pipeline.run(root, extras=False)
     path = root / "claims" / "claim-0.yaml"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    assert "rows" not in pipeline.run(root, extras=False).cache["misses"]  # touched only: the data files are as cached
+    touched = pipeline.run(root, extras=False).cache["misses"]
+    assert "json rows" not in touched and "csv rows" not in touched  # touched only: the data files are as cached
     path.write_text(path.read_text(encoding="utf-8").replace("in shipment 0.", "in the first shipment."), encoding="utf-8")
     edited = pipeline.run(root, extras=False)
-    assert edited.cache["misses"]["rows"] == 2 and edited.cache["hits"]["rows"] == 2 * 2
+    assert edited.cache["misses"]["json rows"] == edited.cache["misses"]["csv rows"] == 1
+    assert edited.cache["hits"]["json rows"] == edited.cache["hits"]["csv rows"] == 2
 
 
 def test_one_edited_claim_is_the_only_claim_loaded_again(tmp_path: Path) -> None:

@@ -180,13 +180,14 @@ def _run(root: Path, extras: bool, use_cache: bool, stale_search: bool) -> Resul
         if use_cache and not tracked
         else cache.Store.off()
     )
-    run_key = _run_key(store, found, root, extras) if store.folder is not None and not stray else None
+    stats = {path: cache.stat_key(path) for path in found} if store.folder is not None else {}  # each file looked at once
+    run_key = _run_key(store, found, stats, extras) if store.folder is not None and not stray else None
     record = store.record() if run_key is not None else {}
     if run_key is not None and _from_record(result, store, record, run_key, found, root, extras):
         clock.lap("cache")
         return _checked(result, root, clock)
     clock.lap("cache")
-    result.items, problems, hashes = load_claims(found, root, store)
+    result.items, problems, hashes = load_claims(found, root, store, stats)
     listings = _Listings(record.get("listings") or {})
     with contextlib.ExitStack() as worker:
         # The data files need nothing but the loaded claims: with many, a worker starts on them now and works while
@@ -238,9 +239,9 @@ def _checked(result: Result, root: Path, clock: _Clock) -> Result:
     return result
 
 
-def _run_key(store: cache.Store, found: list[Path], root: Path, extras: bool) -> str:
+def _run_key(store: cache.Store, found: list[Path], stats: dict[Path, str | None], extras: bool) -> str:
     """Everything a whole run depends on: the generator and config (the store's fingerprint), each claim file's name and stat."""
-    return cache.digest(store.fingerprint, str(extras), *(f"{p.name}\0{cache.stat_key(p)}" for p in found))
+    return cache.digest(store.fingerprint, str(extras), *(f"{p.name}\0{stats[p]}" for p in found))
 
 
 def _from_record(
@@ -289,9 +290,10 @@ def _finish(result: Result, store: cache.Store, clock: _Clock) -> None:
 # -- loading ---------------------------------------------------------------------
 
 
-def _file_hash(path: Path, display: str, store: cache.Store) -> str | None:
-    """The hash of a claim file's bytes; taken from the cache when its size, times and inode are unchanged."""
-    seen = cache.stat_key(path)
+def _file_hash(path: Path, display: str, store: cache.Store, seen: str | None = None) -> str | None:
+    """The hash of a claim file's bytes; taken from the cache when its size, times and inode (``seen``, else looked
+    at now) are unchanged."""
+    seen = seen or cache.stat_key(path)
     if seen is None:
         return None
     known = store.tail("claims", "stat:" + display, seen + " ")  # the key is the stat, then the hash
@@ -308,8 +310,11 @@ def _file_hash(path: Path, display: str, store: cache.Store) -> str | None:
     return sha
 
 
-def load_claims(paths: list[Path], root: Path, store: cache.Store) -> tuple[list[Loaded], list[Problem], dict[str, str]]:
-    """Every claim file loaded and checked (from the cache when its bytes are unchanged); also each claim's hash, by id."""
+def load_claims(
+    paths: list[Path], root: Path, store: cache.Store, stats: dict[Path, str | None] | None = None
+) -> tuple[list[Loaded], list[Problem], dict[str, str]]:
+    """Every claim file loaded and checked (from the cache when its bytes are unchanged); also each claim's hash, by id.
+    ``stats``: each file's ``cache.stat_key`` when the caller already looked."""
     from .load import display_path
 
     today = dt.date.today()
@@ -319,7 +324,7 @@ def load_claims(paths: list[Path], root: Path, store: cache.Store) -> tuple[list
     todo: list[int] = []
     for n, path in enumerate(paths):
         display = display_path(path, root)
-        sha = _file_hash(path, display, store)
+        sha = _file_hash(path, display, store, stats.get(path) if stats else None)
         shas.append(sha)
         cached = store.get("claims", "claim:" + display, sha) if sha else None
         if cached is not None:
@@ -634,7 +639,7 @@ class DataJob:
                     counter[part] = counter.get(part, 0) + count
             for claim in claims:  # a row the worker found cached stays under its key (its text is not needed here)
                 name = f"(json) {claim.id}"
-                store.put("rows", name, hashes[claim.id], None, rows.get(name))
+                store.put("json rows", name, hashes[claim.id], None, rows.get(name))
         rest = [name for name in DATA_FILES if name not in made and not store.has("pages", name, self.keys[name])]
         if rest:
             made.update(_make_data_files((claims, config, store, hashes, rest))[0])
@@ -656,7 +661,7 @@ class _Rows:
     def __init__(self, config: SiteConfig, store: cache.Store, hashes: dict[str, str]) -> None:
         self.config, self.store, self.hashes = config, store, hashes
         self.made: dict[str, str | bytes] = {}  # rows made (not read from the cache)
-        self.texts: dict[str, str | bytes] | None = None
+        self.texts: dict[str, dict[str, str | bytes]] = {}  # part -> its rows as cached
 
     def json(self, claim: Claim) -> bytes:
         from .structured import claim_row
@@ -673,15 +678,15 @@ class _Rows:
         return row
 
     def _row(self, kind: str, claim: Claim, make: Callable[[Claim], str | bytes]) -> str | bytes:
-        name, key = f"({kind}) {claim.id}", self.hashes[claim.id]
-        if self.store.output("rows", name, key) is not None:
-            if self.texts is None:
-                self.texts = self.store.contents("rows")
-            row = self.texts.get(name)
+        part, name, key = f"{kind} rows", f"({kind}) {claim.id}", self.hashes[claim.id]
+        if self.store.output(part, name, key) is not None:
+            if part not in self.texts:
+                self.texts[part] = self.store.contents(part)
+            row = self.texts[part].get(name)
             if row is not None:
                 return row
         row = self.made[name] = make(claim)
-        self.store.put("rows", name, key, None, row)
+        self.store.put(part, name, key, None, row)
         return row
 
 
