@@ -7,8 +7,11 @@ by what produced it:
 - a loaded, checked claim by the bytes of its file (found again through the
   file's size and modification time, so an unchanged file is not even read);
 - a page by everything its template receives (a claim stands for the hash of
-  its file's bytes);
-- a share image by the claim fields it draws; the search index by its records.
+  its file's bytes, a card for the hash of what it shows);
+- a claim's rows of the JSON and CSV exports by its file's bytes (kept as text
+  in parts of their own, read in one query);
+- a share image by the claim fields it draws; the search index by its records,
+  each of its files then by its own bytes.
 
 Every key also includes the generator's **fingerprint**: the source of every
 module and template of ``scripts/factcheck``, the versions of the libraries

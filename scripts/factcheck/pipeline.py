@@ -10,10 +10,16 @@ Work is done once and remembered (``cache.py``): a claim file whose bytes did
 not change is neither read nor checked again (the rules across claims still
 run on every claim), a page whose inputs did not change is not rendered
 again, and share images and the search index are rebuilt only when what they
-show changed. With many claims to load or render, the work is shared between
-the machine's cores (``os.fork`` workers; results are merged in a fixed
-order, so the output does not depend on the number of cores). Python's cycle
-collector runs less often for the length of a run (``fewer_collections``).
+show changed. Listing pages (every page but the claims' own) are given what
+they show of a claim (its card, ``render.Card``), not the claim: while no
+claim's ``listing_signature`` changed, they are served whole from the last
+run (``_Listings``), so an edit to a summary or to evidence renders one page.
+With many claims to load or render, the work is shared between the machine's
+cores (``os.fork`` workers; results are merged in a fixed order, so the output
+does not depend on the number of cores); the JSON export is made by a worker
+while this process checks the claims and renders the pages (``DataJob``).
+Python's cycle collector runs less often for the length of a run
+(``fewer_collections``).
 """
 
 from __future__ import annotations
