@@ -31,6 +31,8 @@ class Loaded:
     # What the cross-claim checks compare of each address the claim cites (crosscheck.address_records), worked
     # out once when the file is checked and kept with it in the cache; None until then.
     addresses: tuple[tuple[str, PathKey, str, tuple[tuple[str, str | None], ...]], ...] | None = None
+    # The claim's statement as the duplicate check compares it (rules.comparable_text), kept like ``addresses``.
+    comparable: str | None = None
 
     def problem(self, path: PathKey, message: str, hint: str = "") -> Problem:
         return Problem(self.display, self.doc.line(path), dotted(path), message, hint)

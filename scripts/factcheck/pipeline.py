@@ -40,7 +40,7 @@ from .load import Loaded, scan_claims
 from .model import Claim
 from .problems import GenerationError, Problem, visible
 from .render import Card
-from .rules import check_all, check_file
+from .rules import check_all, check_file, comparable_text
 from .siteconfig import SiteConfig, read_config
 from .yamlread import LineTable
 
@@ -218,7 +218,7 @@ def _run(root: Path, extras: bool, use_cache: bool, stale_search: bool) -> Resul
             _finish(result, store, clock)
             return result
     made = _made_by(store, outputs)
-    result.keys = {path: cache.digest(store.fingerprint, part, path, key) for path, (part, key) in made.items()}
+    result.keys = cache.output_keys(store.fingerprint, made)
     _finish(result, store, clock)
     if run_key is not None and not result.search_stale:
         store.save_record(
@@ -359,7 +359,9 @@ def _check_files(paths: Sequence[Path], today: dt.date, root: Path) -> list[tupl
     for path in paths:
         item, problems = check_file(path, today, root)
         if not problems and item.claim is not None and not isinstance(item.doc, LineTable):
-            item = dataclasses.replace(item, doc=LineTable.of(item.doc), addresses=address_records(item.claim))
+            item = dataclasses.replace(
+                item, doc=LineTable.of(item.doc), addresses=address_records(item.claim), comparable=comparable_text(item.claim.claim)
+            )
         checked.append((item, problems))
     return checked
 
@@ -637,18 +639,19 @@ class DataJob:
         """Each data file, as cached or made (here, or by the worker: its rows and counts are then kept here)."""
         if "feed.xml" not in self.keys:
             self.keys = _data_keys(claims, config, hashes)
-        made: dict[str, str | bytes] = {}
+        # What the worker does not make is made here first, while it works.
+        mine = [name for name in DATA_FILES if not (self.future and name == "claims.json.gz")]
+        rest = [name for name in mine if not store.has("pages", name, self.keys[name])]
+        made = _make_data_files((claims, config, store, hashes, rest))[0] if rest else {}
         if self.future is not None:
-            made, rows, hits, misses = self.future.result()
+            theirs, rows, hits, misses = self.future.result()
+            made.update(theirs)
             for counter, counts in ((store.hits, hits), (store.misses, misses)):
                 for part, count in counts.items():
                     counter[part] = counter.get(part, 0) + count
             for claim in claims:  # a row the worker found cached stays under its key (its text is not needed here)
                 name = f"(json) {claim.id}"
                 store.put("json rows", name, hashes[claim.id], None, rows.get(name))
-        rest = [name for name in DATA_FILES if name not in made and not store.has("pages", name, self.keys[name])]
-        if rest:
-            made.update(_make_data_files((claims, config, store, hashes, rest))[0])
         files: list[tuple[str, Any]] = []
         for name in DATA_FILES:
             if name in made:

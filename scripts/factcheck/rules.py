@@ -204,6 +204,14 @@ def _mostly_non_latin(text: str) -> bool:
     return other * 2 > len(letters)
 
 
+_NOT_WORD = re.compile(r"\W+")
+
+
+def comparable_text(statement: str) -> str:
+    """A claim's statement as two claims are compared for being the same: case, spacing and punctuation ignored."""
+    return _NOT_WORD.sub(" ", statement.casefold()).strip()
+
+
 def check_all(items: list[Loaded]) -> list[Problem]:
     """Rules that need every claim: unique ids, related ids exist, no duplicated claims."""
     problems: list[Problem] = []
@@ -218,7 +226,7 @@ def check_all(items: list[Loaded]) -> list[Problem]:
                 item.problem(("id",), f"id `{claim.id}` is already used by {by_id[claim.id].display}", "Give each claim its own id.")
             )
         by_id.setdefault(claim.id, item)
-        text = re.sub(r"\W+", " ", claim.claim.casefold()).strip()
+        text = item.comparable if item.comparable is not None else comparable_text(claim.claim)
         if text in by_text:
             problems.append(
                 item.problem(
