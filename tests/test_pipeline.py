@@ -238,9 +238,13 @@ def test_the_feed_is_made_again_only_when_a_claim_it_shows_changes(tmp_path: Pat
     result = pipeline.run(root, extras=False, use_cache=False)
     config = pipeline.read_config(root / "mkdocs.yml")
     hashes = {c.id: c.id for c in result.claims}
-    before = pipeline._data_keys(result.claims, config, hashes)
-    unseen = pipeline._data_keys(result.claims, config, {**hashes, "claim-000": "edited"})
-    shown = pipeline._data_keys(result.claims, config, {**hashes, "claim-054": "edited"})
+
+    def keys(hashes: dict[str, str]) -> dict[str, str]:
+        return {**pipeline._export_keys(result.claims, hashes), "feed.xml": pipeline._feed_key(result.claims, config, hashes)}
+
+    before = keys(hashes)
+    unseen = keys({**hashes, "claim-000": "edited"})
+    shown = keys({**hashes, "claim-054": "edited"})
     assert unseen["feed.xml"] == before["feed.xml"] and unseen["claims.json.gz"] != before["claims.json.gz"]
     assert shown["feed.xml"] != before["feed.xml"]
 

@@ -413,8 +413,6 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         parts.append("card:" + value.key)
     elif (kind is list or kind is tuple) and value and all(type(v) is Card for v in value):  # a listing's cards: one part
         parts.append("cards:" + ",".join(v.key for v in value))
-    elif (kind is list or kind is tuple) and value and all(type(v) is Claim for v in value):  # claims: one part
-        parts.append("claims:" + ",".join(hashes[v.id] for v in value))
     elif (kind is list or kind is tuple) and all(type(v) is str for v in value):  # e.g. a pager's page paths: one part
         parts.append(f"strs:{value!r}")
     elif kind in _FIELDS:
@@ -425,16 +423,8 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         parts.append("claim:" + hashes[value.id])
     elif value is None or isinstance(value, str | int | float | bool):
         parts.append(f"{type(value).__name__}:{value}")
-    elif isinstance(value, dict) and all(type(k) is str for k in value):
-        if value and all(type(v) is Claim for v in value.values()):  # e.g. a publisher's citing claims: one part
-            parts.append("claims by:" + ",".join(f"{k}={hashes[v.id]}" for k, v in value.items()))
-        elif all(type(v) in _PLAIN for v in value.values()):  # e.g. counts by name: one part
-            parts.append(f"{type(value).__name__}:{list(value.items())!r}")
-        else:
-            parts.append(f"dict:{len(value)}")
-            for key, item in value.items():
-                parts.append("str:" + key)
-                _feed(parts, item, hashes)
+    elif isinstance(value, dict) and all(type(k) is str and type(v) in _PLAIN for k, v in value.items()):  # e.g. counts
+        parts.append(f"{type(value).__name__}:{list(value.items())!r}")
     elif isinstance(value, dict):
         parts.append(f"dict:{len(value)}")
         for key, item in value.items():
@@ -444,8 +434,6 @@ def _feed(parts: list[str], value: Any, hashes: dict[str, str]) -> None:
         parts.append(f"list:{len(value)}")
         for item in value:
             _feed(parts, item, hashes)
-    elif isinstance(value, set | frozenset) and all(type(v) is str for v in value):  # e.g. claim ids: one part
-        parts.append(f"strset:{sorted(value)!r}")
     elif isinstance(value, set | frozenset):
         members: list[str] = []
         for item in value:
@@ -588,7 +576,7 @@ def _renderer_class() -> type:
             return bool(served)
 
         def data_files(self) -> list[tuple[str, Any]]:
-            job = self.data_job or DataJob(_data_keys(self.claims, self.config, self.hashes))
+            job = self.data_job or DataJob(_export_keys(self.claims, self.hashes))
             return job.files(self.claims, self.config, self.store, self.hashes)
 
     return CachedRenderer
@@ -615,17 +603,17 @@ def _render_claims(ids: Sequence[str]) -> list[tuple[str, tuple[Any, str]]]:
 DATA_FILES = ("claims.json.gz", "claims.csv", "feed.xml")
 
 
-def _data_keys(claims: Sequence[Claim], config: SiteConfig, hashes: dict[str, str], feed: bool = True) -> dict[str, str]:
-    """What each data file is made from: every claim for the exports; for the feed, the claims of the entries it shows
-    (worked out only with ``feed``: the worker starts without waiting for it)."""
+def _export_keys(claims: Sequence[Claim], hashes: dict[str, str]) -> dict[str, str]:
+    """What the exports are made from: every claim (``claims`` in id order)."""
+    every = cache.digest("data", *(hashes[c.id] for c in claims))
+    return {"claims.json.gz": every, "claims.csv": every}
+
+
+def _feed_key(claims: Sequence[Claim], config: SiteConfig, hashes: dict[str, str]) -> str:
+    """What the feed is made from: the claims of the entries it shows."""
     from .structured import feed_events
 
-    ordered = sorted(claims, key=lambda c: c.id)
-    every = cache.digest("data", *(hashes[c.id] for c in ordered))
-    keys = {"claims.json.gz": every, "claims.csv": every}
-    if feed:
-        keys["feed.xml"] = cache.digest("feed", *(f"{entry}\0{hashes[c.id]}" for _, entry, c, _ in feed_events(ordered, config)))
-    return keys
+    return cache.digest("feed", *(f"{entry}\0{hashes[c.id]}" for _, entry, c, _ in feed_events(list(claims), config)))
 
 
 @dataclasses.dataclass
@@ -635,10 +623,10 @@ class DataJob:
     keys: dict[str, str]
     future: Future[Any] | None = None
 
-    def files(self, claims: Sequence[Claim], config: SiteConfig, store: cache.Store, hashes: dict[str, str]) -> list[tuple[str, Any]]:
+    def files(self, claims: list[Claim], config: SiteConfig, store: cache.Store, hashes: dict[str, str]) -> list[tuple[str, Any]]:
         """Each data file, as cached or made (here, or by the worker: its rows and counts are then kept here)."""
-        if "feed.xml" not in self.keys:
-            self.keys = _data_keys(claims, config, hashes)
+        if "feed.xml" not in self.keys:  # worked out now, while the worker (started without it) makes the JSON
+            self.keys["feed.xml"] = _feed_key(claims, config, hashes)
         # What the worker does not make is made here first, while it works.
         mine = [name for name in DATA_FILES if not (self.future and name == "claims.json.gz")]
         rest = [name for name in mine if not store.has("pages", name, self.keys[name])]
@@ -706,15 +694,16 @@ def _start_data_files(
     claims = [i.claim for i in items if i.claim is not None]
     if len(claims) < PARALLEL_MIN or workers() < 2 or not hasattr(os, "fork"):
         return None
-    job = DataJob(_data_keys(claims, config, hashes, feed=False))
+    claims.sort(key=lambda c: c.id)
+    job = DataJob(_export_keys(claims, hashes))
     if not store.has("pages", "claims.json.gz", job.keys["claims.json.gz"]):  # the biggest: the CSV and feed are made here
-        args = (sorted(claims, key=lambda c: c.id), config, store, hashes, ["claims.json.gz"])
+        args = (claims, config, store, hashes, ["claims.json.gz"])
         job.future = _background(stack, _make_data_files, args)
     return job
 
 
 def _make_data_files(
-    args: tuple[Sequence[Claim], SiteConfig, cache.Store, dict[str, str], list[str]],
+    args: tuple[list[Claim], SiteConfig, cache.Store, dict[str, str], list[str]],
 ) -> tuple[dict[str, str | bytes], dict[str, str], dict[str, int], dict[str, int]]:
     """The data files named (in a forked worker, or here), with the rows made and the cache counts."""
     from . import structured
@@ -724,11 +713,11 @@ def _make_data_files(
     rows = _Rows(config, store, hashes)
     made: dict[str, str | bytes] = {}
     if "claims.json.gz" in names:
-        made["claims.json.gz"] = structured.gzipped(structured.claims_json(list(claims), config, rows.json))
+        made["claims.json.gz"] = structured.gzipped(structured.claims_json(claims, config, rows.json))
     if "claims.csv" in names:
-        made["claims.csv"] = structured.claims_csv(list(claims), config, rows.csv)
+        made["claims.csv"] = structured.claims_csv(claims, config, rows.csv)
     if "feed.xml" in names:
-        made["feed.xml"] = structured.atom_feed(list(claims), config)
+        made["feed.xml"] = structured.atom_feed(claims, config)
     hits = {p: n - before_hits.get(p, 0) for p, n in store.hits.items()}
     misses = {p: n - before_misses.get(p, 0) for p, n in store.misses.items()}
     return made, rows.made, hits, misses
@@ -782,7 +771,7 @@ def render(
 
 
 def _group(store: cache.Store, part: str, name: str, key: str) -> dict[str, Any] | None:
-    """Outputs cached together under one key (the data files, the search index), their bytes read when needed."""
+    """Outputs cached together under one key (the search index's files), their bytes read when needed."""
     members = store.get(part, name, key)
     if not isinstance(members, dict) or not all(store.has(part, path, member) for path, member in members.items()):
         return None

@@ -18,7 +18,6 @@ wanting one path raise ``OutputCollision`` instead of overwriting.
 from __future__ import annotations
 
 import functools
-import hashlib
 import posixpath
 import re
 import unicodedata
@@ -34,6 +33,7 @@ from markupsafe import Markup, escape
 from slugify import slugify
 
 from . import model, sourcereport, structured
+from .cache import digest
 from .model import STATUS, Claim
 from .sanitize import markdown_html, md_inline, safe_url
 from .siteconfig import SiteConfig
@@ -341,10 +341,8 @@ class Card:
     @classmethod
     def of(cls, claim: Claim) -> Card:
         who = CardClaimant(claim.claimant.name, claim.claimant.role)
-        fields = (claim.id, str(claim.status), claim.title, who.name, who.role, claim.date, verdict_text(claim))
-        dates = (claim.first_published, claim.reviewed)
-        key = hashlib.blake2b(repr((fields, dates)).encode("utf-8"), digest_size=16).hexdigest()
-        return cls(fields[0], fields[1], fields[2], who, fields[5], fields[6], *dates, key)
+        shown = (claim.id, str(claim.status), claim.title, who, claim.date, verdict_text(claim), claim.first_published, claim.reviewed)
+        return cls(*shown, key=digest(*map(repr, shown)))
 
 
 class _Cards(dict[str, Card]):
@@ -380,7 +378,7 @@ def listing_signature(claim: Claim) -> str:
         claim.source.publisher,
         tuple((ev.publisher, ev.derives_from, str(ev.stance), ev.origin) for ev in claim.corroboration),
     )
-    return hashlib.blake2b(repr(seen).encode("utf-8"), digest_size=16).hexdigest()
+    return digest(repr(seen))
 
 
 @dataclass(frozen=True)
@@ -718,7 +716,7 @@ class Renderer:
             {"title": "Sources", "description": "Every publisher cited, what it repeats, and where evidence is thin.", **listing},
             Origin("the list of sources"),
             crumbs=browse,
-            thin=[(self.cards[c.id], _supporting_origin(c)) for c in thin[:SHOWN_PER_SOURCE]],
+            thin=[(self.cards[c.id], sourcereport.supporting_origin(c)) for c in thin[:SHOWN_PER_SOURCE]],
             thin_count=len(thin),
             shown=SHOWN_PER_SOURCE,
             thin_page=THIN_PAGE,
@@ -774,12 +772,6 @@ def _tally(claims: Sequence[Claim]) -> dict[str | int, int]:
 
 
 Publisher = sourcereport.Publisher
-
-
-def _supporting_origin(claim: Claim) -> str | None:
-    """The one origin a thin claim's support comes from (None: it has no supporting evidence)."""
-    support = claim.evidence("supports")
-    return (support[0].derives_from or support[0].publisher) if support else None
 
 
 def _sources(claims: list[Claim]) -> list[Publisher]:

@@ -65,6 +65,12 @@ def single_origin_claims(claims: list[Claim]) -> list[Claim]:
     return sorted((c for c in claims if c.status != NOT_ESTABLISHED and len(c.origins("supports")) <= 1), key=lambda c: c.id)
 
 
+def supporting_origin(claim: Claim) -> str | None:
+    """The origin a thin claim's support comes from, as named in its first supporting item (None: it has none)."""
+    support = claim.evidence("supports")
+    return (support[0].derives_from or support[0].publisher) if support else None
+
+
 def publishers(claims: list[Claim]) -> list[Publisher]:
     """Every publisher cited, as a claim's source or as evidence (names compared as origins are), sorted by name."""
     found: dict[str, Publisher] = {}
@@ -102,8 +108,7 @@ def report_text(claims: list[Claim]) -> str:
         f"Rated claims resting on a single supporting origin: {len(thin)}",
     ]
     for c in thin:
-        support = c.evidence("supports")
-        origin = (support[0].derives_from or support[0].publisher) if support else "no supporting origin"
+        origin = supporting_origin(c) or "no supporting origin"
         lines.append(f"  {visible(c.id)} ({c.status}): {visible(origin)}")
     for p in found:
         lines += ["", visible(p.name)]

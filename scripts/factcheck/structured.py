@@ -243,8 +243,8 @@ def feed_events(claims: list[Claim], config: SiteConfig, limit: int = 50) -> lis
     return heapq.nlargest(limit, events, key=lambda e: (e[0], e[1]))
 
 
-def atom_feed(claims: list[Claim], config: SiteConfig, limit: int = 50, events: list[FeedEvent] | None = None) -> bytes:
-    """New checks and every recorded change, newest first (feedgen writes the XML); ``events`` from ``feed_events``."""
+def atom_feed(claims: list[Claim], config: SiteConfig, limit: int = 50) -> bytes:
+    """New checks and every recorded change, newest first (feedgen writes the XML)."""
     from feedgen.feed import FeedGenerator
 
     from .sanitize import markdown_html
@@ -263,7 +263,7 @@ def atom_feed(claims: list[Claim], config: SiteConfig, limit: int = 50, events: 
         verdict = f"<p><strong>{_escape(c.rating.label)}:</strong> {_escape(c.verdict)}</p>\n" if c.verdict else ""
         return verdict + markdown_html(c.summary)
 
-    events = feed_events(claims, config, limit) if events is None else events
+    events = feed_events(claims, config, limit)
     fg = FeedGenerator()
     fg.id(config.site_url)
     fg.title(config.site_name)
