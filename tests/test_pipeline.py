@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +208,37 @@ def test_several_processes_give_the_same_bytes_as_one(tmp_path: Path, monkeypatc
     parallel = pipeline.run(root, extras=False, use_cache=False)
     assert parallel.ok
     assert encoded(parallel.outputs) == encoded(serial.outputs)
+    assert list(parallel.outputs) == list(serial.outputs), "listing pages made beside the workers are registered in one process's order"
     assert [i.display for i in parallel.items] == [i.display for i in serial.items]
+
+
+def _doubled(chunk: list[int]) -> list[int]:
+    return [2 * n for n in chunk]
+
+
+def _refused(chunk: list[int]) -> list[int]:
+    raise ValueError("from a worker")
+
+
+def _raise(exc: Exception) -> Callable[[], None]:
+    def fail() -> None:
+        raise exc
+
+    return fail
+
+
+def test_work_done_beside_the_workers_runs_once_and_its_error_comes_after_theirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(pipeline, "workers", lambda: 2)
+    beside: list[int] = []
+    assert pipeline._map(_doubled, [1, 2, 3, 4, 5], meanwhile=lambda: beside.append(1)) == [2, 4, 6, 8, 10]
+    assert beside == [1]
+    with pytest.raises(ValueError, match="from a worker"):
+        pipeline._map(_refused, [1, 2, 3], meanwhile=_raise(KeyError("beside")))
+    with pytest.raises(KeyError, match="beside"):
+        pipeline._map(_doubled, [1, 2, 3], meanwhile=_raise(KeyError("beside")))
+    monkeypatch.setattr(pipeline, "workers", lambda: 1)
+    assert pipeline._map(_doubled, [1, 2], meanwhile=lambda: beside.append(2)) == [2, 4] and beside == [1, 2]
 
 
 def test_data_files_made_by_a_worker_equal_one_process_and_their_rows_are_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -377,18 +377,34 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def _map(func: Callable[..., list[Any]], items: Sequence[Any], *args: Any) -> list[Any]:
-    """``func(chunk, *args)`` over chunks of ``items``, results concatenated in order; forked workers when it pays."""
+def _map(func: Callable[..., list[Any]], items: Sequence[Any], *args: Any, meanwhile: Callable[[], None] | None = None) -> list[Any]:
+    """``func(chunk, *args)`` over chunks of ``items``, results concatenated in order; forked workers when it pays.
+
+    ``meanwhile()`` runs in this process while the workers work (after them when there are none); an error it
+    raises comes after any the workers raise, as if it had run after them."""
     count = workers()
     if len(items) < PARALLEL_MIN or count < 2 or not hasattr(os, "fork"):
-        return func(items, *args)
+        done = func(items, *args)
+        if meanwhile is not None:
+            meanwhile()
+        return done
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = -(-len(items) // (count * 4))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    failed: BaseException | None = None
     with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [value for part in pool.map(func, chunks, *[[a] * len(chunks) for a in args]) for value in part]
+        parts = pool.map(func, chunks, *[[a] * len(chunks) for a in args])  # the workers are forked here
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except BaseException as exc:  # raised below, once the workers have had their say
+                failed = exc
+        done = [value for part in parts for value in part]
+    if failed is not None:
+        raise failed
+    return done
 
 
 # -- rendering ---------------------------------------------------------------------
@@ -491,6 +507,7 @@ def _renderer_class() -> type:
             self.ready: dict[str, tuple[Any, str]] = {}  # claim id -> (origin, page) rendered by the workers
             self.claim_keys: dict[str, str] = {}  # claim id -> key of its page (asked twice a run)
             self.data_job: DataJob | None = None  # the data files, being made by a worker (``_start_data_files``)
+            self.aside: tuple[dict[str, Any], dict[str, Any]] | None = None  # listing pages made while the workers worked
 
         # A claim page shows its claim, the address of its claimant's page and its related claims' cards.
         def claim_key(self, claim: Claim) -> str:
@@ -512,13 +529,24 @@ def _renderer_class() -> type:
                 self.env.get_template("claim.html.j2")  # compiled once, before the workers are forked
                 _WORKER_RENDERER = self
                 try:
-                    self.ready = dict(_map(_render_claims, missing))
+                    # Listing pages are made here while the workers make the claim pages: sending them back from
+                    # a worker costs more than making them here (measured at 1,000 and 10,000 claims).
+                    self.ready = dict(_map(_render_claims, missing, meanwhile=self._render_listings_aside))
                 finally:
                     _WORKER_RENDERER = None
-            # Listing pages stay in this process: forking it (with every claim in memory) and sending the pages
-            # back cost more than rendering them here (measured at 1,000 and 10,000 claims). The data files may
-            # be on their way from a worker (``_start_data_files``).
+            # The data files may be on their way from a worker (``_start_data_files``).
             return super().render()
+
+        def _render_listings_aside(self) -> None:
+            """The listing pages, made now but set aside: ``render_listings`` registers them after the claim pages,
+            in the order (and with the collisions) of a run made in one process."""
+            kept = self.outputs, self._made_by, self.origins
+            self.outputs, self._made_by, self.origins = {}, {}, {}
+            try:
+                self.render_listings()
+                self.aside = (self.outputs, self._made_by)
+            finally:
+                self.outputs, self._made_by, self.origins = kept
 
         def render_claim(self, claim: Claim) -> None:
             path, key = claim_path(claim), self.claim_key(claim)
@@ -555,6 +583,11 @@ def _renderer_class() -> type:
             self.store.put("pages", path, key, hit[0], hit[1])
 
         def render_listings(self) -> None:
+            if self.aside is not None:
+                (outputs, made_by), self.aside = self.aside, None
+                for path, content in outputs.items():
+                    self.claim(path, made_by[path], content)
+                return
             if self.store.folder is not None:
                 last = self.listings.last
                 if self.listings.state == last.get("state") and self._serve(last.get("pages")):
