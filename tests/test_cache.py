@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -383,3 +384,57 @@ def test_a_database_another_run_holds_is_waited_for_then_left_alone_never_replac
     after = pipeline.run(root, extras=False)
     assert after.cache["hits"]["claims"] >= 2 * 2  # the other claims' entries are all still there
     assert encoded(after.outputs)["claims/claim-0.md"] == expected["claims/claim-0.md"]
+
+
+def test_a_cache_saved_by_a_forked_process_while_docs_is_written_serves_the_next_run_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project_with(tmp_path)
+    monkeypatch.setattr(pipeline, "_may_fork", lambda: True)  # whatever threads other tests left running
+    savers: list[int] = []
+    forked = pipeline._forked
+    monkeypatch.setattr(pipeline, "_forked", lambda *args: savers.append(forked(*args)) or savers[-1])
+    first, _ = pipeline.generate(root)
+    assert first.ok and len(savers) == 1, "the cache was saved by a forked process"
+    assert not os.path.exists(f"/proc/{savers[0]}"), "and generate waited for it"
+    again = pipeline.run(root)
+    assert again.cache == {"hits": {"run": 1}, "misses": {}}
+    assert encoded(dict(again.outputs)) == encoded(first.outputs)
+
+
+def _fails(store: cache.Store, record: Any) -> None:
+    store.save()
+    raise OSError("the disk filled up before the run record was written")
+
+
+def test_a_saver_that_fails_leaves_no_run_record_to_trust(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project_with(tmp_path)
+    pipeline.generate(root)
+    path = root / "claims" / "claim-1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("shipment 1.", "shipment one."), encoding="utf-8")
+    monkeypatch.setattr(pipeline, "_may_fork", lambda: True)
+    monkeypatch.setattr(pipeline, "_save", _fails)
+    edited, _ = pipeline.generate(root)
+    assert edited.ok
+    assert not (root / FOLDER / "run.pickle").exists(), "the last run's record was forgotten"
+    monkeypatch.undo()
+    after = pipeline.run(root)
+    assert after.cache["hits"].get("run") is None
+    assert encoded(dict(after.outputs)) == encoded(pipeline.run(root, use_cache=False).outputs)
+
+
+def test_a_process_running_other_threads_saves_its_cache_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project_with(tmp_path)
+    forks: list[Any] = []
+    monkeypatch.setattr(pipeline, "_forked", lambda *args: forks.append(args))
+    release = threading.Event()
+    server = threading.Thread(target=release.wait)  # as `make serve` runs its web server beside the generator
+    server.start()
+    try:
+        assert not pipeline._may_fork()
+        first, _ = pipeline.generate(root)
+    finally:
+        release.set()
+        server.join()
+    assert first.ok and forks == []
+    assert pipeline.run(root).cache == {"hits": {"run": 1}, "misses": {}}

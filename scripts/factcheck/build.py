@@ -126,9 +126,16 @@ def _line_of_quoted(message: str, page: Path) -> int:
 
 
 def build_site(root: Path) -> tuple[int, list[Problem], dict[str, float]]:
+    result = pipeline.run(root, background_save=True)  # the cache is saved by a forked process while the site is built
+    try:
+        return _build(root, result)
+    finally:
+        result.saved()
+
+
+def _build(root: Path, result: pipeline.Result) -> tuple[int, list[Problem], dict[str, float]]:
     from .write import check_targets, write_outputs
 
-    result = pipeline.run(root)
     timings = dict(result.timings)
     if not result.ok:
         return 1, result.problems, timings

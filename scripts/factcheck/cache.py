@@ -182,6 +182,7 @@ def _write(path: Path, fingerprint: str, body: dict[str, Any]) -> None:
 
 DATABASE = "cache.sqlite3"
 BUSY_SECONDS = 15.0  # how long to wait for another run (make serve, make site) holding the database
+_INHERITED: list[sqlite3.Connection] = []  # connections a forked process inherited: kept open, never used
 
 
 def _locked(exc: sqlite3.Error) -> bool:
@@ -279,8 +280,11 @@ class Store:
         """The database, opened on first use (and again in a forked process); None when off or unreadable."""
         if self.path is None or self._stale or self._busy:
             return None
-        if self._db is not None and self._pid == os.getpid():
-            return self._db
+        if self._db is not None:
+            if self._pid == os.getpid():
+                return self._db
+            _INHERITED.append(self._db)  # a forked process never closes its parent's connection (SQLite forbids its use)
+            self._db = None
         if not self.path.is_file():
             self._stale = True
             return None
