@@ -129,6 +129,7 @@ def claimant_slug(name: str) -> str:
     return "claimant-" + "-".join(f"{ord(ch):x}" for ch in claimant_key(name) if not ch.isspace())[: SLUG_MAX - 9].rstrip("-")
 
 
+@functools.lru_cache(maxsize=4096)  # called for every date, badge and quote of every page, with few values
 def language_name(tag: str) -> str:
     """English name of a BCP 47 tag ('ko' -> 'Korean'); the tag itself if unknown."""
     try:
@@ -171,7 +172,7 @@ _PRE = re.compile(r"<pre>(.*?)</pre>", re.S)
 def raw_block(html_text: str) -> str:
     """HTML with no blank line inside, so Python-Markdown keeps it as one raw block ('\\n' in <pre> becomes '&#10;')."""
     html_text = _PRE.sub(lambda m: "<pre>" + m[1].replace("\n", "&#10;") + "</pre>", html_text)
-    return "\n".join(line.rstrip() for line in html_text.splitlines() if line.strip()) + "\n"
+    return "\n".join(filter(None, map(str.rstrip, html_text.splitlines()))) + "\n"  # a line is blank when nothing is left of it
 
 
 _FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)  # MkDocs' own pattern
@@ -182,8 +183,54 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Characters a YAML double-quoted scalar may hold as they are: printable, neither a line break YAML would fold
+# (U+0085, U+2028, U+2029) nor a byte-order mark, nor the quote and backslash (escaped before this is used).
+_YAML_ESCAPED = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_PLAIN_KEY = re.compile(r"[a-z_]+")
+
+
+def _yaml_escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def yaml_quoted(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar on one line that any YAML reader reads back as exactly ``value``:
+    the backslash and the quote escaped, and every character that is not printable or that YAML would fold."""
+    return '"' + _YAML_ESCAPED.sub(lambda m: _yaml_escape(m[0]), value.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # no YAML reader reads one back (libyaml refuses its escape)
+
+
+def _yaml_value(value: Any) -> str | None:
+    """A front-matter value on one line (text, a list of texts, a number, a truth value); None for anything else."""
+    if isinstance(value, str):
+        return None if _SURROGATE.search(value) else yaml_quoted(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list | tuple) and all(isinstance(item, str) and not _SURROGATE.search(item) for item in value):
+        return "[" + ", ".join(map(yaml_quoted, value)) + "]"
+    return None
+
+
 def front_matter(meta: dict[str, Any]) -> str:
-    """``meta`` as a YAML front-matter block; raises FrontMatterError unless it reads back as the same data."""
+    """``meta`` as a YAML front-matter block. Every page's values are texts, lists of texts and numbers, each written
+    on one line by ``yaml_quoted`` (its round trip through MkDocs' reader is a property test); anything else goes
+    through PyYAML and raises FrontMatterError unless it reads back as the same data."""
+    lines = ["---\n"]
+    for key, value in meta.items():
+        written = _yaml_value(value) if isinstance(key, str) and _PLAIN_KEY.fullmatch(key) else None
+        if written is None:
+            return _dumped_front_matter(meta)
+        lines.append(f"{key}: {written}\n")
+    lines.append("---\n")
+    return "".join(lines)
+
+
+def _dumped_front_matter(meta: dict[str, Any]) -> str:
     dumped = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=2**31 - 1, default_flow_style=False)
     text = "---\n" + dumped + "---\n"
     found = _FRONT_MATTER.match(text)
@@ -196,6 +243,7 @@ def front_matter(meta: dict[str, Any]) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)  # called for every date, badge and quote of every page, with few values
 def badge(status: str, large: bool = False) -> Markup:
     """The rating as a word on its colour: never colour alone."""
     choice = STATUS.get(status)
@@ -204,6 +252,7 @@ def badge(status: str, large: bool = False) -> Markup:
     return Markup(f'<span class="fc-badge fc-badge--{escape(status)}{size}">{escape(choice.label)}</span>')
 
 
+@functools.lru_cache(maxsize=4096)  # called for every date, badge and quote of every page, with few values
 def time_tag(value: str) -> Markup:
     """A (partial) date for people and machines: <time datetime="2024-09">September 2024</time>."""
     return Markup(f'<time datetime="{escape(value)}">{escape(human_date(value))}</time>')
