@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .load import Loaded, scan_claims
@@ -43,6 +43,9 @@ from .render import Card
 from .rules import check_all, check_file, comparable_text
 from .siteconfig import SiteConfig, read_config
 from .yamlread import LineTable
+
+if TYPE_CHECKING:
+    from .write import WriteReport
 
 PARALLEL_MIN = 200  # below this many claims to load or render, one process is faster than starting workers
 
@@ -67,6 +70,7 @@ class Result:
         self._claims: list[Claim] = []
         self.outputs: Mapping[str, str | bytes] = {}
         self._restore: Callable[[], list[Loaded]] | None = None
+        self.report: WriteReport | None = None  # what ``generate`` wrote
         self._store: cache.Store | None = None
         self._saver = 0  # the forked process saving the cache (``run(background_save=True)``), until ``saved()``
 
@@ -975,14 +979,15 @@ def generate(root: Path, stale_search: bool = False) -> tuple[Result, str]:
     if not result.ok:
         result.saved()
         return result, "Nothing was written: fix the problems above and run again."
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), cpu_seconds()
     try:
         report = write_outputs(result.outputs, root / "docs", keys=result.keys, sums=root / cache.FOLDER / "written.json")
     except UnsafeOutput as exc:
         result.problems = [Problem("docs", 1, "", message, "Remove the link, then run again.") for message in exc.problems]
         return result, "Nothing was written: fix the problems above and run again."
     finally:
-        result.timings["write"] = time.perf_counter() - start
+        result.timings["write"], result.cpu_timings["write"] = time.perf_counter() - start, cpu_seconds() - start_cpu
         result.saved()
+    result.report = report
     later = " The search index is being rebuilt for the changed claims." if result.search_stale else ""
     return result, f"{result.claim_count} claims → docs/: {report.summary()}.{later}"
