@@ -32,6 +32,7 @@ class FieldType:
     kind: Kind | None = None
     choices: OneOf | None = None
     item: FieldType | None = None  # for lists
+    model: bool = False  # base is a dataclass of the model (worked out once, not for every value read)
 
 
 def field_type(annotation: Any) -> FieldType:
@@ -51,7 +52,17 @@ def field_type(annotation: Any) -> FieldType:
         annotation = annotation.__origin__
     if get_origin(annotation) is tuple:
         return FieldType(tuple, optional, item=field_type(get_args(annotation)[0]))
-    return FieldType(annotation, optional, kind, choices)
+    return FieldType(annotation, optional, kind, choices, model=dataclasses.is_dataclass(annotation))
+
+
+@functools.cache
+def _names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _pattern(pattern: str, flags: int) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
 
 
 @functools.cache
@@ -85,9 +96,10 @@ class Converter:
             )
             return None
         fields = model_fields(cls)
-        names = [f.name for f, _ in fields]
+        known = _names(cls)
         for key in value:
-            if key not in names:
+            if key not in known:
+                names = [f.name for f, _ in fields]
                 close = difflib.get_close_matches(str(key), names, n=1)
                 hint = f"Did you mean `{close[0]}`?" if close else f"Allowed fields here: {', '.join(names)}."
                 self.problem((*path, str(key)), f"unknown field `{key}`", hint)
@@ -116,7 +128,7 @@ class Converter:
                 return None
             items = [self.value(ftype.item, v, (*path, i)) for i, v in enumerate(value)]
             return None if any(i is None for i in items) else tuple(items)
-        if dataclasses.is_dataclass(ftype.base):
+        if ftype.model:
             return self.convert(ftype.base, value, path)
         if ftype.choices is not None:
             return self.choice(ftype.choices, value, path)
@@ -147,17 +159,18 @@ class Converter:
         return None
 
     def text(self, kind: Kind, value: Any, path: PathKey) -> str | None:
-        raw = self.doc.raw.get(path)
-        if isinstance(value, bool):
-            written = raw if raw is not None else str(value).lower()
-            trap = " (a YAML 1.1 boolean)" if written.lower() in _YAML11_BOOLS else ""
-            self.problem(path, f"`{written}` was read as {str(value).lower()}{trap}, not as text", f'Put it in quotes: "{written}".')
-            return None
-        if isinstance(value, (int, float)) and raw is not None:
-            value = raw  # keep exactly what was written, e.g. a title "1984"
         if not isinstance(value, str):
-            self.problem(path, f"expected text, got {_describe(value)}")
-            return None
+            raw = self.doc.raw.get(path)
+            if isinstance(value, bool):
+                written = raw if raw is not None else str(value).lower()
+                trap = " (a YAML 1.1 boolean)" if written.lower() in _YAML11_BOOLS else ""
+                self.problem(path, f"`{written}` was read as {str(value).lower()}{trap}, not as text", f'Put it in quotes: "{written}".')
+                return None
+            if isinstance(value, (int, float)) and raw is not None:
+                value = raw  # keep exactly what was written, e.g. a title "1984"
+            if not isinstance(value, str):
+                self.problem(path, f"expected text, got {_describe(value)}")
+                return None
         value = textpolicy.normalise(value)
         if not value.strip():
             self.problem(path, "is empty", "Write a value or remove the field if it is optional.")
@@ -169,7 +182,7 @@ class Converter:
             return None
         # ASCII semantics for \d (as in JSON Schema): a date in full-width or Arabic-Indic digits is no date.
         # URLs keep Unicode \s, so a no-break or ideographic space still ends an address.
-        if kind.pattern and not re.fullmatch(kind.pattern, value, 0 if kind is URL else re.ASCII):
+        if kind.pattern and not _pattern(kind.pattern, 0 if kind is URL else re.ASCII).fullmatch(value):
             self.problem(path, f"`{value}` is not {kind.description}", _pattern_hint(kind, value))
             return None
         if len(value) > kind.max_length:
@@ -179,7 +192,7 @@ class Converter:
                 "Shorten it: quote only the passage that matters, and keep the rest for the summary or a note.",
             )
             return None
-        if kind in (DATE, PARTIAL_DATE) and not self.check_date(value, path):
+        if (kind is DATE or kind is PARTIAL_DATE) and not self.check_date(value, path):  # `is`: Kind's == compares fields
             return None
         if kind is URL and not self.check_url(value, path):
             return None

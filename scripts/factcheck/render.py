@@ -231,12 +231,12 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 
 def _dumped_front_matter(meta: dict[str, Any]) -> str:
-    dumped = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=2**31 - 1, default_flow_style=False)
-    text = "---\n" + dumped + "---\n"
-    found = _FRONT_MATTER.match(text)
     try:
+        dumped = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=2**31 - 1, default_flow_style=False)
+        text = "---\n" + dumped + "---\n"
+        found = _FRONT_MATTER.match(text)
         back = yaml.load(found[1], Loader=_LOADER) if found else None  # a safe loader (libyaml when present)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, UnicodeError):  # e.g. a lone surrogate, which no YAML stream can hold
         back = None
     if back != meta:
         raise FrontMatterError("the page's front matter does not read back as written", (), (), "Report this as a bug.")
@@ -492,6 +492,8 @@ def group_claimants(claims: Sequence[Claim]) -> list[ClaimantGroup]:
 
 # -- the renderer ---------------------------------------------------------------
 
+_LINK_MARK = "\x00link\x00"  # a card's link while it is rendered: NUL is refused in every text field of a claim
+
 
 class Renderer:
     def __init__(self, claims: list[Claim], config: SiteConfig) -> None:
@@ -528,7 +530,7 @@ class Renderer:
             verdict_text=verdict_text,
         )
         self._templates: dict[str, jinja2.Template] = {}
-        self._cards: dict[tuple[str, str, int, bool], Markup] = {}  # (claim id, its link, heading level, role)
+        self._cards: dict[tuple[str, int, bool], list[str]] = {}  # (claim id, heading level, role) -> the card around its link
         self.outputs: dict[str, str | bytes] = {}
         self.origins: dict[str, str | None] = {}  # output path -> id of the claim that made it (None: the site)
         self._made_by: dict[str, Origin] = {}
@@ -564,11 +566,11 @@ class Renderer:
             return relative_url(target, path)
 
         def card(claim: Claim, level: int = 2, role: bool = False) -> Markup:
-            """A claim's card: the same wherever its link is the same, so rendered once per link."""
-            key = (claim.id, href(claim_path(claim)), level, role)
+            """A claim's card: the same on every page but for its link, so rendered once and its link put in."""
+            key = (claim.id, level, role)
             if key not in self._cards:
-                self._cards[key] = Markup(self.template("_card.html.j2").render(c=claim, level=level, role=role, href=href))
-            return self._cards[key]
+                self._cards[key] = self._card_around_link(claim, level, role)
+            return Markup(str(escape(href(claim_path(claim)))).join(self._cards[key]))  # the parts are HTML already
 
         body = self.template(template).render(link=link, href=href, card=card, here=path, **context)
         if template.endswith(".html.j2"):
@@ -580,6 +582,20 @@ class Renderer:
         meta.setdefault("image", SITE_IMAGE)
         meta.setdefault("canonical_kind", "page")
         self.claim(path, origin or Origin(f"the page {template}"), front_matter(meta) + "\n" + body)
+
+    def _card_around_link(self, claim: Claim, level: int, role: bool) -> list[str]:
+        """The card as the text before and after its one link (a mark no claim text holds stands for it)."""
+        target = claim_path(claim)
+
+        def href(path: str) -> str:
+            if path != target:
+                raise RenderError(f"the card template links to {path}, not to its claim", (claim.id,), (), "Report this as a bug.")
+            return _LINK_MARK
+
+        parts = self.template("_card.html.j2").render(c=claim, level=level, role=role, href=href).split(_LINK_MARK)
+        if len(parts) != 2:
+            raise RenderError("a card must hold its claim's link once", (claim.id,), (), "Report this as a bug.")
+        return parts
 
     def paginated(
         self,
