@@ -436,3 +436,17 @@ def test_the_claimants_index_is_paginated_apart_from_claimant_names(fixture_clai
     assert first.index(">Beta</a>") < first.index(">Alpha</a>")
     assert "5 claimants, those with the most checked claims first" in first
     assert 'href="page/2/" rel="next"' in first
+
+
+_PAGES = st.sampled_from(["index.md", "claims/index.md", "claims/a.md", "claims/page/2/index.md", "browse/tags/x.md",
+                          "browse/claimants/index.md", "browse/timeline.md", "methodology.md", "claims.csv", "feed.xml"])  # fmt: skip
+
+
+@given(_PAGES, _PAGES.filter(lambda path: path.endswith(".md")))
+def test_a_relative_link_leads_from_its_page_to_its_target(target: str, here: str) -> None:
+    from urllib.parse import urljoin
+
+    from factcheck.render import page_url, relative_url
+
+    site = "https://example.org/factcheck/"
+    assert urljoin(site + page_url(here), relative_url(target, here)) == site + page_url(target)

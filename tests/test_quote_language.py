@@ -6,10 +6,14 @@ the problem it causes: its line, its field and what the contributor is told to d
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from conftest import check_text, line_of, valid_claim_text
+from factcheck import rules
 from factcheck.problems import Problem
+from hypothesis import given
+from hypothesis import strategies as st
 
 VALID = valid_claim_text()
 VERDICT_LINE = "verdict: Two independent reports support the figure of 40 missiles.\n"
@@ -112,3 +116,13 @@ def test_context_item_that_claims_to_establish_something_is_refused(tmp_path: Pa
     assert [(p.field, p.message) for p in problems] == [
         ("corroboration[0].establishes", "a `context` item establishes nothing about the claim")
     ]
+
+
+def _mostly_non_latin_letter_by_letter(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN")) * 2 > len(letters)
+
+
+@given(st.text(alphabet=st.sampled_from("aé Жж황ßΩ１ªʰ½…'’\n") | st.characters(), max_size=40))
+def test_a_quote_is_mostly_non_latin_exactly_when_most_of_its_letters_are(text: str) -> None:
+    assert rules._mostly_non_latin(text) == _mostly_non_latin_letter_by_letter(text)

@@ -155,13 +155,23 @@ def page_url(path: str) -> str:
     return stem[: -len("index")] if stem.endswith("/index") else stem + "/"
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.cache  # one entry per output path (a few per claim), however many links point at it
+def _folders_and_leaf(path: str) -> tuple[tuple[str, ...], str]:
+    *folders, leaf = page_url(path).split("/")
+    return tuple(folders), leaf
+
+
+@functools.cache
+def _where(path: str) -> tuple[str, ...]:
+    return tuple(p for p in page_url(path).split("/") if p)
+
+
 def relative_url(target: str, here: str) -> str:
     """The link from page ``here`` to output ``target`` (both output paths), as the built site needs it."""
-    base = [p for p in page_url(here).split("/") if p]
-    *folders, leaf = page_url(target).split("/")
-    common = 0
-    while common < min(len(base), len(folders)) and base[common] == folders[common]:
+    base = _where(here)
+    folders, leaf = _folders_and_leaf(target)
+    common, most = 0, min(len(base), len(folders))
+    while common < most and base[common] == folders[common]:
         common += 1
     return "../" * (len(base) - common) + "".join(f"{p}/" for p in folders[common:]) + leaf or "./"
 

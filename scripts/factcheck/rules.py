@@ -7,6 +7,7 @@ look at a whole claim, and at all claims together.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -199,9 +200,18 @@ def _mostly_non_latin(text: str) -> bool:
     """Whether most letters of ``text`` are outside the Latin script (Hangul, Cyrillic, CJK...)."""
     if text.isascii():
         return False  # ASCII letters are all Latin
-    letters = [ch for ch in text if ch.isalpha()]
-    other = sum(1 for ch in letters if not unicodedata.name(ch, "").startswith("LATIN"))
-    return other * 2 > len(letters)
+    letters = other = 0
+    for ch, n in Counter(text).items():  # each character looked at once, however often it occurs
+        if ch.isalpha():
+            letters += n
+            if not _is_latin(ch):
+                other += n
+    return other * 2 > letters
+
+
+@functools.cache
+def _is_latin(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN")
 
 
 _NOT_WORD = re.compile(r"\W+")
