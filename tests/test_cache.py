@@ -112,7 +112,9 @@ def test_changing_a_template_or_the_generator_empties_the_cache(tmp_path: Path, 
     generator_source.write_text("version 2", encoding="utf-8")
     after = pipeline.run(root, extras=False)
     assert after.cache["hits"] == {}
-    assert after.cache["misses"]["claims"] == 2 * 3
+    assert (
+        after.cache["misses"]["claims"] == 3
+    )  # each file's stat; no claim is cached, so the files are read (and hashed) once, in the workers
 
 
 def test_the_fingerprint_covers_modules_and_templates() -> None:
@@ -438,3 +440,17 @@ def test_a_process_running_other_threads_saves_its_cache_itself(tmp_path: Path, 
         server.join()
     assert first.ok and forks == []
     assert pipeline.run(root).cache == {"hits": {"run": 1}, "misses": {}}
+
+
+def test_the_hash_of_the_bytes_a_worker_read_lets_the_next_run_skip_reading_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project_with(tmp_path)
+    pipeline.run(root, extras=False)
+    (root / FOLDER / "run.pickle").unlink()  # not served whole: each claim is looked up on its own
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    again = pipeline.run(root, extras=False)
+    assert again.cache["hits"]["claims"] == 2 * 3 and "claims" not in again.cache["misses"]
+    assert not [p for p in reads if p.suffix == ".yaml"], "no claim file was read again"

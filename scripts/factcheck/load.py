@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,7 +116,10 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return Path(text).as_posix()
 
 
-def load_file(path: Path, today: dt.date, root: Path | None = None) -> tuple[Loaded, list[Problem]]:
+def load_file(
+    path: Path, today: dt.date, root: Path | None = None, on_bytes: Callable[[bytes], None] | None = None
+) -> tuple[Loaded, list[Problem]]:
+    """Read and convert one claim file; ``on_bytes`` is shown the bytes read (the pipeline hashes them for its cache)."""
     shown = display_path(path, root)
     if path.is_symlink() or not path.is_file():
         what = "is a symbolic link; it is not read" if path.is_symlink() else "is not a regular file"
@@ -124,6 +128,8 @@ def load_file(path: Path, today: dt.date, root: Path | None = None) -> tuple[Loa
         data = read_bytes(path, MAX_FILE_BYTES + 1)
     except OSError as exc:
         return Loaded(path, shown, Document(), None), [Problem(shown, 1, "", f"cannot read the file: {exc.strerror}", "Check the path.")]
+    if on_bytes is not None:
+        on_bytes(data)
     if len(data) > MAX_FILE_BYTES:
         return Loaded(path, shown, Document(), None), [
             Problem(

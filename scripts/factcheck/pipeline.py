@@ -346,15 +346,14 @@ def _finish(result: Result, store: cache.Store, clock: _Clock) -> None:
 # -- loading ---------------------------------------------------------------------
 
 
-def _file_hash(path: Path, display: str, store: cache.Store, seen: str | None = None) -> str | None:
-    """The hash of a claim file's bytes; taken from the cache when its size, times and inode (``seen``, else looked
-    at now) are unchanged."""
-    seen = seen or cache.stat_key(path)
-    if seen is None:
-        return None
-    known = store.tail("claims", "stat:" + display, seen + " ")  # the key is the stat, then the hash
-    if known:
-        return known
+def _known_hash(display: str, store: cache.Store, seen: str | None) -> str | None:
+    """The hash of a claim file's bytes as the cache knows it, while the file's size, times and inode (``seen``)
+    are those it had when hashed; None when the file must be read (then ``_check_files`` hashes what it reads)."""
+    return store.tail("claims", "stat:" + display, seen + " ") if seen else None  # the key is the stat, then the hash
+
+
+def _hash_now(path: Path, display: str, store: cache.Store, seen: str) -> str | None:
+    """The hash of a file whose stat changed while a claim of its name is cached (touched, perhaps unchanged)."""
     try:
         data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
     except OSError:
@@ -378,9 +377,13 @@ def load_claims(
     problems: list[Problem] = []
     shas: list[str | None] = []
     todo: list[int] = []
+    seen = [stats.get(path) if stats else None for path in paths] if store.folder is not None else [None] * len(paths)
     for n, path in enumerate(paths):
         display = display_path(path, root)
-        sha = _file_hash(path, display, store, stats.get(path) if stats else None)
+        seen[n] = seen[n] or (cache.stat_key(path) if store.folder is not None else None)
+        sha = _known_hash(display, store, seen[n])
+        if sha is None and seen[n] and store.known_key("claims", "claim:" + display) is not None:
+            sha = _hash_now(path, display, store, seen[n])  # touched, but its bytes may be the claim cached
         shas.append(sha)
         cached = store.get("claims", "claim:" + display, sha) if sha else None
         if cached is not None:
@@ -388,10 +391,13 @@ def load_claims(
         else:
             todo.append(n)
     loaded = _map(_check_files, [paths[n] for n in todo], today, root)
-    for n, (item, found) in zip(todo, loaded, strict=True):
+    for n, (item, found, read) in zip(todo, loaded, strict=True):
         items[n] = item
         problems += found
-        sha = shas[n]
+        stat = seen[n]
+        if read is not None and stat is not None and read != shas[n]:  # read in full: its hash for the next run
+            store.put("claims", "stat:" + item.display, f"{stat} {read}", None)
+        sha = shas[n] = read
         if sha and not found and item.claim is not None:
             # Only clean claims (a problem is always reported afresh), keeping of their document only where values stood.
             store.put("claims", "claim:" + item.display, sha, item)
@@ -400,19 +406,21 @@ def load_claims(
     return done, problems, hashes
 
 
-def _check_files(paths: Sequence[Path], today: dt.date, root: Path) -> list[tuple[Loaded, list[Problem]]]:
-    """Load and check claim files (in a worker); a clean claim comes back with only where its values stood,
-    and with what the cross-claim checks compare of it (both kept in the cache)."""
+def _check_files(paths: Sequence[Path], today: dt.date, root: Path) -> list[tuple[Loaded, list[Problem], str | None]]:
+    """Load and check claim files (in a worker), each with the hash of the bytes read (None if none could be read).
+    A clean claim comes back with only where its values stood, and with what the cross-claim checks compare of it
+    (both kept in the cache)."""
     from .crosscheck import address_records
 
     checked = []
     for path in paths:
-        item, problems = check_file(path, today, root)
+        read: list[str] = []
+        item, problems = check_file(path, today, root, lambda data, read=read: read.append(cache.digest(data)))
         if not problems and item.claim is not None and not isinstance(item.doc, LineTable):
             item = dataclasses.replace(
                 item, doc=LineTable.of(item.doc), addresses=address_records(item.claim), comparable=comparable_text(item.claim.claim)
             )
-        checked.append((item, problems))
+        checked.append((item, problems, read[0] if read else None))
     return checked
 
 

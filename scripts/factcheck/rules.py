@@ -269,9 +269,11 @@ def validate(paths: list[Path], today: dt.date | None = None, root: Path | None 
     return items, sorted(set(problems))
 
 
-def check_file(path: Path, today: dt.date, root: Path | None = None) -> tuple[Loaded, list[Problem]]:
-    """Load one claim file and apply every single-claim rule (the cross-claim ones are ``check_all``)."""
-    item, problems = load_file(path, today, root)
+def check_file(
+    path: Path, today: dt.date, root: Path | None = None, on_bytes: Callable[[bytes], None] | None = None
+) -> tuple[Loaded, list[Problem]]:
+    """Load one claim file and apply every single-claim rule (the cross-claim ones are ``check_all``); ``on_bytes``: see ``load_file``."""
+    item, problems = load_file(path, today, root, on_bytes)
     if item.claim is not None:
         for check in RULES:
             problems += check(item, item.claim)
