@@ -582,7 +582,13 @@ class Renderer:
                 self._cards[key] = self._card_around_link(claim, level, role)
             return Markup(str(escape(href(claim_path(claim)))).join(self._cards[key]))  # the parts are HTML already
 
-        body = self.template(template).render(link=link, href=href, card=card, here=path, **context)
+        def cards(claims: Sequence[Claim], level: int = 2, role: bool = False) -> Markup:
+            """A listing's cards (up to a page's 50: joined here, not looped over by the template engine)."""
+            if not claims:
+                return Markup('<p class="fc-empty">No claims here yet.</p>\n')
+            return Markup('<ul class="fc-cards">\n' + "".join([f"{card(c, level, role)}\n" for c in claims]) + "</ul>\n")
+
+        body = self.template(template).render(link=link, href=href, card=card, cards=cards, here=path, **context)
         if template.endswith(".html.j2"):
             body = raw_block(body)
         else:
