@@ -409,7 +409,9 @@ def _fails(store: cache.Store, record: Any) -> None:
     raise OSError("the disk filled up before the run record was written")
 
 
-def test_a_saver_that_fails_leaves_no_run_record_to_trust(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_saver_that_fails_says_so_and_leaves_no_run_record_to_trust(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     root = project_with(tmp_path)
     pipeline.generate(root)
     path = root / "claims" / "claim-1.yaml"
@@ -418,6 +420,7 @@ def test_a_saver_that_fails_leaves_no_run_record_to_trust(tmp_path: Path, monkey
     monkeypatch.setattr(pipeline, "_save", _fails)
     edited, _ = pipeline.generate(root)
     assert edited.ok
+    assert "the build cache was not saved (OSError: the disk filled up" in capfd.readouterr().err
     assert not (root / FOLDER / "run.pickle").exists(), "the last run's record was forgotten"
     monkeypatch.undo()
     after = pipeline.run(root)

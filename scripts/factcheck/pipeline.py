@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import gc
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
@@ -280,6 +281,8 @@ def _forked(func: Callable[..., None], *args: Any) -> int:
         try:
             func(*args)
             code = 0
+        except BaseException as exc:  # a bug, or a full disk: say so; the parent then forgets the last run's record
+            print(f"warning: the build cache was not saved ({type(exc).__name__}: {exc}); the next run starts afresh", file=sys.stderr)
         finally:
             os._exit(code)
     return pid
