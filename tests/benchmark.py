@@ -167,7 +167,12 @@ drop_unused_theme_files(Path({site!r}))
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], str]:
-    """Run ``command``: wall seconds, CPU seconds and peak memory of that process (its workers' CPU included)."""
+    """Run ``command``: wall seconds, CPU seconds and peak memory of that process (its workers' CPU included).
+
+    What earlier steps wrote (the project just made, the last step's files) is flushed to disk first, so that a
+    step is not charged for another's writing: on this machine, 1,590 files of 20 KB took 0.1-0.15 s to create on a
+    settled disk and 0.75-1.1 s while an earlier run's files were still being flushed."""
+    os.sync()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
