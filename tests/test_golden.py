@@ -450,3 +450,14 @@ def test_a_relative_link_leads_from_its_page_to_its_target(target: str, here: st
 
     site = "https://example.org/factcheck/"
     assert urljoin(site + page_url(here), relative_url(target, here)) == site + page_url(target)
+
+
+def test_a_card_whose_text_holds_the_link_mark_is_refused_not_linked_twice(fixture_claims: list[Claim]) -> None:
+    """A card is rendered once with a mark where its link goes; text holding that mark (a NUL, which validation
+    refuses) must stop the build rather than have the link put into the text."""
+    from factcheck.render import _LINK_MARK, RenderError
+
+    full = next(c for c in fixture_claims if c.id == "full-claim")
+    hostile = dataclasses.replace(full, headline=f"Before{_LINK_MARK}after", related=())
+    with pytest.raises(RenderError, match="must hold its claim's link once"):
+        render_site([hostile], CONFIG)

@@ -57,7 +57,7 @@ def field_type(annotation: Any) -> FieldType:
 
 @functools.cache
 def _names(cls: type) -> frozenset[str]:
-    return frozenset(f.name for f in dataclasses.fields(cls))
+    return frozenset(f.name for f, _ in model_fields(cls))
 
 
 @functools.cache

@@ -250,12 +250,7 @@ def _run(root: Path, extras: bool, use_cache: bool, stale_search: bool, backgrou
             "keys": result.keys,
             "listings": listings.saved(),
         }
-    result.cache = {"hits": dict(store.hits), "misses": dict(store.misses)}
-    if background_save and _may_fork():
-        result._store, result._saver = store, _forked(_save, store, last)
-    else:
-        _save(store, last)
-    clock.lap("cache")
+    _finish(result, store, clock, last, background_save)
     return _checked(result, root, clock)
 
 
@@ -340,9 +335,13 @@ def _restore(store: cache.Store, record: dict[str, Any], found: list[Path]) -> l
     return items
 
 
-def _finish(result: Result, store: cache.Store, clock: _Clock) -> None:
-    store.save()
+def _finish(result: Result, store: cache.Store, clock: _Clock, record: dict[str, Any] | None = None, background: bool = False) -> None:
+    """Save the run's cache (and ``record``, for a successful run): here, or by a forked process (``Result.saved``)."""
     result.cache = {"hits": dict(store.hits), "misses": dict(store.misses)}
+    if background and _may_fork():
+        result._store, result._saver = store, _forked(_save, store, record)
+    else:
+        _save(store, record)
     clock.lap("cache")
 
 
@@ -380,13 +379,14 @@ def load_claims(
     problems: list[Problem] = []
     shas: list[str | None] = []
     todo: list[int] = []
-    seen = [stats.get(path) if stats else None for path in paths] if store.folder is not None else [None] * len(paths)
+    seen: list[str | None] = []  # each file's stat (cache.stat_key), when caching
     for n, path in enumerate(paths):
         display = display_path(path, root)
-        seen[n] = seen[n] or (cache.stat_key(path) if store.folder is not None else None)
-        sha = _known_hash(display, store, seen[n])
-        if sha is None and seen[n] and store.known_key("claims", "claim:" + display) is not None:
-            sha = _hash_now(path, display, store, seen[n])  # touched, but its bytes may be the claim cached
+        stat = None if store.folder is None else (stats or {}).get(path) or cache.stat_key(path)
+        seen.append(stat)
+        sha = _known_hash(display, store, stat)
+        if sha is None and stat and store.known_key("claims", "claim:" + display) is not None:
+            sha = _hash_now(path, display, store, stat)  # touched, but its bytes may be the claim cached
         shas.append(sha)
         cached = store.get("claims", "claim:" + display, sha) if sha else None
         if cached is not None:

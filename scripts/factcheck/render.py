@@ -129,7 +129,7 @@ def claimant_slug(name: str) -> str:
     return "claimant-" + "-".join(f"{ord(ch):x}" for ch in claimant_key(name) if not ch.isspace())[: SLUG_MAX - 9].rstrip("-")
 
 
-@functools.lru_cache(maxsize=4096)  # called for every date, badge and quote of every page, with few values
+@functools.lru_cache(maxsize=4096)  # called for every translated quote of every page, with few values
 def language_name(tag: str) -> str:
     """English name of a BCP 47 tag ('ko' -> 'Korean'); the tag itself if unknown."""
     try:
@@ -163,7 +163,8 @@ def _folders_and_leaf(path: str) -> tuple[tuple[str, ...], str]:
 
 @functools.cache
 def _where(path: str) -> tuple[str, ...]:
-    return tuple(p for p in page_url(path).split("/") if p)
+    folders, leaf = _folders_and_leaf(path)
+    return tuple(p for p in (*folders, leaf) if p)
 
 
 def relative_url(target: str, here: str) -> str:
