@@ -17,7 +17,11 @@ warm that would not be warm for a contributor:
    shows on every listing); the post-build steps (search index,
    share images) are timed on their own, beside the page generator;
 2. bare ``mkdocs build --strict`` on the pages just generated;
-3. the size of the built site, of a claim page, of each kind of output.
+3. each stage of a cold run alone, in one process with no cache (load and
+   check, cross-claim checks, claim pages, listing pages, data files), in
+   CPU milliseconds per claim, beside what 10% of bare MkDocs leaves per
+   claim: the floor that more cores or caching cannot lower;
+4. the size of the built site, of a claim page, of each kind of output.
 
 Times are wall-clock seconds and CPU seconds (user + system of the process
 and the workers it starts): on a busy machine the wall clock measures the
@@ -155,6 +159,58 @@ print(json.dumps({{"timings": result.timings, "cpu": result.cpu_timings, "cache"
 
 EXTRAS = ("search index", "share images")
 
+# Where a cold run's CPU goes, per claim, each stage alone in one process (no workers, no cache): the floor that
+# using more cores, or caching, cannot lower. Composing with libyaml alone is the required YAML library's own share.
+_PER_CLAIM = """
+import datetime as dt, json, sys, time
+sys.path.insert(0, {scripts!r})
+from pathlib import Path
+import yaml
+from factcheck import pipeline
+from factcheck.render import Renderer
+from factcheck.rules import check_all
+from factcheck.siteconfig import read_config
+root = Path({root!r})
+files = sorted((root / "claims").glob("*.yaml"))
+texts = [path.read_text(encoding="utf-8") for path in files]
+config = read_config(root / "mkdocs.yml")
+today = dt.date.today()
+figures = {{}}
+
+def timed(name, work, repeats={repeats}):
+    best = None
+    for _ in range(repeats):
+        with pipeline.fewer_collections():  # as in a run: the cycle collector does not walk the claims again and again
+            start = time.process_time()
+            done = work()
+            spent = time.process_time() - start
+        best = spent if best is None else min(best, spent)
+    figures[name] = best * 1000 / len(files)
+    return done
+
+def compose():
+    for text in texts:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+        loader.get_single_node()
+        loader.dispose()
+
+timed("libyaml_compose", compose)
+items = [item for item, _, _ in timed("load_and_check", lambda: pipeline._check_files(files, today, root))]
+timed("cross_claim_checks", lambda: check_all(items))
+claims = [item.claim for item in items]
+
+def claim_pages():
+    renderer = Renderer(claims, config)
+    for claim in renderer.claims:
+        renderer.render_claim(claim)
+
+timed("claim_page", claim_pages)
+renderer = Renderer(claims, config)
+timed("listing_pages", renderer.render_listings, 1)
+timed("data_files", renderer.data_files, 1)
+print(json.dumps(figures))
+"""
+
 _MINIFY = """
 import sys
 sys.path.insert(0, {scripts!r})
@@ -186,6 +242,13 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], st
         sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{stdout[-3000:]}\n{stderr[-3000:]}")
     # ru_maxrss: the largest resident set of the process (KiB on Linux).
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}, stdout
+
+
+def per_claim(root: Path, env: dict[str, str], count: int) -> dict[str, float]:
+    """Milliseconds of CPU per claim of each stage of a cold run, alone in one process (best of 3 below 2,000 claims)."""
+    child = _PER_CLAIM.format(scripts=str(root / "scripts"), root=str(root), repeats=3 if count < 2000 else 1)
+    _, out = timed([sys.executable, "-c", child], env)
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def generator(root: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -313,6 +376,9 @@ def bench(count: int, keep: bool) -> dict[str, Any]:
         figures["mkdocs"], _ = timed(mkdocs, env)
         figures["ratio_wall"] = figures["cold"]["pages"] / figures["mkdocs"]["wall"]
         figures["ratio_cpu"] = figures["cold"]["pages_cpu"] / figures["mkdocs"]["cpu"]
+        print("  each stage alone, per claim, in one process ...", flush=True)
+        figures["per_claim_ms"] = per_claim(root, env, count)
+        figures["cores"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         figures["sizes_before_minify"] = sizes(root / "site")
         if (root / "scripts" / "factcheck" / "minify.py").is_file():  # the post-build step `make site` runs after MkDocs
             print("  post-build: minify the HTML, drop the theme files no page loads ...", flush=True)
@@ -369,6 +435,30 @@ def table(f: dict[str, Any]) -> str:
     m = f["mkdocs"]
     rows.append(("bare mkdocs build --strict", f"{m['wall']:.2f} s", f"CPU {m['cpu']:.2f} s, peak {m['peak_mib']:.0f} MiB"))
     rows.append(("generator cold ÷ bare MkDocs", f"{f['ratio_wall']:.1%}", f"wall clock; CPU time: {f['ratio_cpu']:.1%}"))
+    per = f.get("per_claim_ms")
+    if per:
+        cores, claims = f["cores"], f["claims"]
+        stages = ("load_and_check", "cross_claim_checks", "claim_page", "listing_pages", "data_files")
+        total = sum(per[name] for name in stages)
+        rows.append(
+            ("each stage alone, CPU per claim", f"{total:.2f} ms", "one process, no cache: what more cores or caching cannot lower")
+        )
+        rows.append(
+            ("  load and check", f"{per['load_and_check']:.2f} ms", f"of which libyaml composing the file: {per['libyaml_compose']:.2f} ms")
+        )
+        for name in stages[1:]:
+            rows.append((f"  {name.replace('_', ' ')}", f"{per[name]:.2f} ms", ""))
+        cold = f["cold"]
+        write = cold["stages"].get("write", 0.0)
+        rows.append(
+            (
+                "  cold run, CPU per claim",
+                f"{cold['pages_cpu'] * 1000 / claims:.2f} ms",
+                f"all processes; its writing: {write * 1000 / claims:.2f} ms of wall clock per claim",
+            )
+        )
+        budget = 0.10 * m["wall"] * cores * 1000 / claims
+        rows.append(("  10% of bare MkDocs, per claim", f"{budget:.2f} ms", f"of CPU on {cores} cores, if writing took no time"))
     if f.get("minify"):
         n = f["minify"]
         before = f["sizes_before_minify"]["html_bytes"]
