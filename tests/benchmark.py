@@ -177,7 +177,7 @@ config = read_config(root / "mkdocs.yml")
 today = dt.date.today()
 figures = {{}}
 
-def timed(name, work, repeats={repeats}):
+def stage(name, work, repeats={repeats}):
     best = None
     for _ in range(repeats):
         with pipeline.fewer_collections():  # as in a run: the cycle collector does not walk the claims again and again
@@ -194,9 +194,9 @@ def compose():
         loader.get_single_node()
         loader.dispose()
 
-timed("libyaml_compose", compose)
-items = [item for item, _, _ in timed("load_and_check", lambda: pipeline._check_files(files, today, root))]
-timed("cross_claim_checks", lambda: check_all(items))
+stage("libyaml_compose", compose)
+items = [item for item, _, _ in stage("load_and_check", lambda: pipeline._check_files(files, today, root))]
+stage("cross_claim_checks", lambda: check_all(items))
 claims = [item.claim for item in items]
 
 def claim_pages():
@@ -204,10 +204,10 @@ def claim_pages():
     for claim in renderer.claims:
         renderer.render_claim(claim)
 
-timed("claim_page", claim_pages)
+stage("claim_page", claim_pages)
 renderer = Renderer(claims, config)
-timed("listing_pages", renderer.render_listings, 1)
-timed("data_files", renderer.data_files, 1)
+stage("listing_pages", renderer.render_listings, 1)
+stage("data_files", renderer.data_files, 1)
 print(json.dumps(figures))
 """
 
@@ -242,6 +242,11 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], st
         sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{stdout[-3000:]}\n{stderr[-3000:]}")
     # ru_maxrss: the largest resident set of the process (KiB on Linux).
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}, stdout
+
+
+def cores() -> int:
+    """The cores this benchmark may run on (what the generator's workers use)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def per_claim(root: Path, env: dict[str, str], count: int) -> dict[str, float]:
@@ -378,7 +383,7 @@ def bench(count: int, keep: bool) -> dict[str, Any]:
         figures["ratio_cpu"] = figures["cold"]["pages_cpu"] / figures["mkdocs"]["cpu"]
         print("  each stage alone, per claim, in one process ...", flush=True)
         figures["per_claim_ms"] = per_claim(root, env, count)
-        figures["cores"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        figures["cores"] = cores()
         figures["sizes_before_minify"] = sizes(root / "site")
         if (root / "scripts" / "factcheck" / "minify.py").is_file():  # the post-build step `make site` runs after MkDocs
             print("  post-build: minify the HTML, drop the theme files no page loads ...", flush=True)
@@ -507,7 +512,7 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, Any] = {
         "machine": {
-            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "cores": cores(),
             "python": platform.python_version(),
             "platform": platform.platform(),
             "load_average_at_start": os.getloadavg(),

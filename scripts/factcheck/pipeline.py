@@ -355,9 +355,14 @@ def _known_hash(display: str, store: cache.Store, seen: str | None) -> str | Non
 
 
 def _hash_now(path: Path, display: str, store: cache.Store, seen: str) -> str | None:
-    """The hash of a file whose stat changed while a claim of its name is cached (touched, perhaps unchanged)."""
+    """The hash of a file whose stat changed while a claim of its name is cached (touched, perhaps unchanged).
+    Read as ``load_file`` reads it: never through a link, and no more than a claim file may hold (a bigger file is
+    no cached claim: ``load_file`` then reports its size)."""
+    from .load import MAX_FILE_BYTES
+    from .nofollow import read_bytes
+
     try:
-        data = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+        data = read_bytes(path, MAX_FILE_BYTES + 1) if path.is_file() and not path.is_symlink() else None
     except OSError:
         data = None
     if data is None:

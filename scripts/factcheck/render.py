@@ -254,7 +254,7 @@ def _dumped_front_matter(meta: dict[str, Any]) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=4096)  # called for every date, badge and quote of every page, with few values
+@functools.lru_cache(maxsize=4096)  # called for every rating badge of every page, with few values
 def badge(status: str, large: bool = False) -> Markup:
     """The rating as a word on its colour: never colour alone."""
     choice = STATUS.get(status)
@@ -263,7 +263,7 @@ def badge(status: str, large: bool = False) -> Markup:
     return Markup(f'<span class="fc-badge fc-badge--{escape(status)}{size}">{escape(choice.label)}</span>')
 
 
-@functools.lru_cache(maxsize=4096)  # called for every date, badge and quote of every page, with few values
+@functools.lru_cache(maxsize=4096)  # called for every date of every page, with few values
 def time_tag(value: str) -> Markup:
     """A (partial) date for people and machines: <time datetime="2024-09">September 2024</time>."""
     return Markup(f'<time datetime="{escape(value)}">{escape(human_date(value))}</time>')
